@@ -1,0 +1,186 @@
+//! Build-script helper for `hpy-core` and for crates that use it.
+//!
+//! An HPy extension is compiled for one of two backends:
+//!
+//! * **CPython ABI** (`hpy_abi = "cpython"`): handles are `PyObject*` and every operation
+//!   inlines to the CPython C API. The result is an ordinary CPython extension module.
+//! * **Universal** (`hpy_abi = "universal"`): every operation goes through the `HPyContext`
+//!   function table. The result is one `.hpy0.so` that loads on CPython (through the `hpy`
+//!   package), on PyPy and on GraalPy, and links nothing of Python.
+//!
+//! The choice, in order of precedence:
+//!
+//! 1. In a crate that depends on `hpy-core`, the choice `hpy-core` itself made (it is passed to
+//!    dependent build scripts as `DEP_HPY_ABI`), so a user crate can never disagree with it.
+//! 2. The environment variable `HPY_ABI=cpython|universal`.
+//! 3. The target interpreter, as PyO3 finds it (`PYO3_PYTHON`, else `python3` on `PATH`):
+//!    CPython gives the CPython ABI; PyPy and GraalPy give universal.
+//!
+//! In `hpy-core`'s build script (and in a user's `build.rs`, to write `#[cfg(hpy_abi = ...)]`
+//! in their own crate):
+//!
+//! ```no_run
+//! fn main() {
+//!     hpy_build::configure();
+//! }
+//! ```
+
+#![deny(missing_docs)]
+
+use std::fmt;
+use std::process::Command;
+
+/// The name of the cfg this crate emits: `hpy_abi = "cpython"` or `hpy_abi = "universal"`.
+pub const CFG_NAME: &str = "hpy_abi";
+/// The environment variable that overrides the choice.
+pub const ENV_OVERRIDE: &str = "HPY_ABI";
+
+/// Which HPy backend a crate is compiled for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Abi {
+    /// Handles are `PyObject*`; every HPy operation inlines to the CPython C API.
+    CPython,
+    /// Every HPy operation calls through the `HPyContext` table (`.hpy0.so`).
+    Universal,
+}
+
+impl Abi {
+    /// The cfg value: `"cpython"` or `"universal"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Abi::CPython => "cpython",
+            Abi::Universal => "universal",
+        }
+    }
+
+    /// Parses `cpython` or `universal` (case-insensitive, surrounding blanks ignored).
+    pub fn parse(s: &str) -> Result<Abi, String> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cpython" => Ok(Abi::CPython),
+            "universal" => Ok(Abi::Universal),
+            other => Err(format!(
+                "{ENV_OVERRIDE}={other:?} is not understood: expected `cpython` or `universal`"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Abi {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a choice came from, for messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// `DEP_HPY_ABI`: the choice `hpy-core` made for this build.
+    HpyCore,
+    /// The `HPY_ABI` environment variable.
+    Override,
+    /// The target interpreter's implementation name (e.g. `"PyPy"`).
+    Interpreter(String),
+}
+
+/// The backend for this build and why it was chosen. Reads the environment; prints nothing.
+///
+/// # Errors
+/// When `HPY_ABI` holds something other than `cpython` or `universal`, or when no choice can
+/// be made because no Python interpreter can be found.
+pub fn choose() -> Result<(Abi, Source), String> {
+    if let Ok(v) = std::env::var("DEP_HPY_ABI") {
+        return Abi::parse(&v).map(|abi| (abi, Source::HpyCore));
+    }
+    if let Ok(v) = std::env::var(ENV_OVERRIDE) {
+        if !v.trim().is_empty() {
+            return Abi::parse(&v).map(|abi| (abi, Source::Override));
+        }
+    }
+    let implementation = interpreter_implementation()?;
+    let abi = abi_for_implementation(&implementation);
+    Ok((abi, Source::Interpreter(implementation)))
+}
+
+/// The default backend for an interpreter implementation name (`CPython`, `PyPy`, `GraalPy`
+/// or `GraalVM`, as `platform.python_implementation()` spells them).
+pub fn abi_for_implementation(implementation: &str) -> Abi {
+    if implementation.eq_ignore_ascii_case("cpython") {
+        Abi::CPython
+    } else {
+        Abi::Universal
+    }
+}
+
+fn interpreter_implementation() -> Result<String, String> {
+    // In a crate with a direct dependency on pyo3-ffi (hpy-core), PyO3 hands its resolved
+    // interpreter configuration to our build script.
+    if std::env::var_os("DEP_PYTHON_PYO3_CONFIG").is_some() {
+        return Ok(format!("{:?}", pyo3_build_config::get().implementation()));
+    }
+    // Anywhere else, ask the interpreter PyO3 would pick.
+    let python = std::env::var("PYO3_PYTHON").unwrap_or_else(|_| "python3".to_owned());
+    let out = Command::new(&python)
+        .args(["-c", "import platform; print(platform.python_implementation())"])
+        .output()
+        .map_err(|e| {
+            format!(
+                "cannot run `{python}` to choose the HPy backend ({e}); set {ENV_OVERRIDE}=cpython \
+                 or {ENV_OVERRIDE}=universal, or PYO3_PYTHON to an interpreter"
+            )
+        })?;
+    if !out.status.success() {
+        return Err(format!(
+            "`{python}` failed while choosing the HPy backend: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// Prints the cargo directives that declare the `hpy_abi` cfg (`rustc-check-cfg`) and set it
+/// for the chosen backend, and asks cargo to rerun when the choice could change.
+/// Returns the backend. Call it from `build.rs`.
+///
+/// # Panics
+/// When [`choose`] fails: a build script cannot go on without a backend, and the panic
+/// message says how to fix the environment.
+pub fn configure() -> Abi {
+    println!("cargo::rerun-if-env-changed={ENV_OVERRIDE}");
+    println!("cargo::rerun-if-env-changed=PYO3_PYTHON");
+    println!("cargo::rustc-check-cfg=cfg({CFG_NAME}, values(\"cpython\", \"universal\"))");
+    match choose() {
+        Ok((abi, _)) => {
+            println!("cargo::rustc-cfg={CFG_NAME}=\"{abi}\"");
+            abi
+        }
+        Err(e) => panic!("hpy-build: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_override_values() {
+        assert_eq!(Abi::parse("cpython"), Ok(Abi::CPython));
+        assert_eq!(Abi::parse(" Universal\n"), Ok(Abi::Universal));
+        let err = Abi::parse("hybrid").unwrap_err();
+        assert!(err.contains("HPY_ABI=\"hybrid\""), "{err}");
+        assert!(err.contains("`cpython` or `universal`"), "{err}");
+    }
+
+    #[test]
+    fn implementation_defaults() {
+        assert_eq!(abi_for_implementation("CPython"), Abi::CPython);
+        assert_eq!(abi_for_implementation("PyPy"), Abi::Universal);
+        assert_eq!(abi_for_implementation("GraalPy"), Abi::Universal);
+        assert_eq!(abi_for_implementation("GraalVM"), Abi::Universal);
+    }
+
+    #[test]
+    fn display_matches_cfg_value() {
+        assert_eq!(Abi::CPython.to_string(), "cpython");
+        assert_eq!(Abi::Universal.to_string(), "universal");
+    }
+}

@@ -1,0 +1,787 @@
+//! Conversions between Python objects and Rust values: [`FromHandle`] and [`IntoHandle`].
+//!
+//! Both traits are open: implement them for your own types to take them as arguments of, or
+//! return them from, exported functions.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hash};
+
+use crate::backend::{self as b, BinaryOp, BuiltinType};
+use crate::err::{Builtin, Error, Result};
+use crate::ffi::HPy;
+use crate::handle::{BorrowedHandle, Ctx, Handle};
+
+/// Converts a Python object into a Rust value.
+///
+/// `'a` is how long the handle is borrowed, so a value may borrow from the object (`&'a str`
+/// borrows the string's UTF-8 buffer, no copy); `'c` is the call.
+///
+/// A conversion that fails because the object has the wrong type raises `TypeError` (and one
+/// whose value is out of range `OverflowError`) with a message such as
+/// `expected int, got str`; an exported function puts the function and the parameter name in
+/// front of it.
+///
+/// ```
+/// use hpy_core::{FromHandle, Handle, Result};
+///
+/// struct Celsius(f64);
+///
+/// impl<'a, 'c> FromHandle<'a, 'c> for Celsius {
+///     const EXPECTED: &'static str = "float (degrees Celsius)";
+///     fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+///         let v: f64 = h.extract()?;
+///         if v < -273.15 {
+///             return Err(hpy_core::Error::value_error("below absolute zero"));
+///         }
+///         Ok(Celsius(v))
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be converted from a Python object",
+    label = "this parameter's type does not implement `hpy_core::FromHandle`",
+    note = "take `&hpy_core::Handle<'c>` to receive any Python object, or implement `FromHandle` for `{Self}`"
+)]
+pub trait FromHandle<'a, 'c>: Sized {
+    /// What the conversion expects, as a Python programmer would say it (`"int"`, `"str"`,
+    /// `"list of float"`...): used in error messages and in `__text_signature__`-free docs.
+    const EXPECTED: &'static str;
+
+    /// Converts the object.
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self>;
+}
+
+/// Converts a Rust value into a (new) Python object.
+///
+/// ```
+/// use hpy_core::{Ctx, Handle, IntoHandle, Result};
+///
+/// struct Point { x: f64, y: f64 }
+///
+/// impl<'c> IntoHandle<'c> for Point {
+///     fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+///         ctx.to_py((self.x, self.y))
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be converted into a Python object",
+    label = "this type does not implement `hpy_core::IntoHandle`",
+    note = "return a `hpy_core::Handle<'c>`, or implement `IntoHandle` for `{Self}`"
+)]
+pub trait IntoHandle<'c> {
+    /// Converts the value.
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers.
+
+/// `expected {what}, got {type}` as a `TypeError`.
+pub(crate) fn type_mismatch(h: &Handle<'_>, what: &str) -> Error {
+    Error::type_error(format!("expected {what}, got {}", h.type_name()))
+}
+
+/// Replaces a pending `TypeError` by our own message; keeps any other pending exception.
+fn replace_type_error(h: &Handle<'_>, what: &str) -> Error {
+    let c = h.ctx().raw();
+    // SAFETY: the context is live and an exception is pending.
+    unsafe {
+        if b::err_matches(c, b::builtin_exception(c, Builtin::TypeError as usize)) {
+            b::err_clear(c);
+            return type_mismatch(h, what);
+        }
+    }
+    Error::pending()
+}
+
+/// Whether the pending exception is an `OverflowError`.
+fn pending_is_overflow(ctx: Ctx<'_>) -> bool {
+    let c = ctx.raw();
+    // SAFETY: the context is live.
+    unsafe { b::err_matches(c, b::builtin_exception(c, Builtin::OverflowError as usize)) }
+}
+
+/// `repr(h)`, shortened for messages.
+fn short_repr(h: &Handle<'_>) -> String {
+    match h.repr() {
+        Ok(mut s) => {
+            if s.len() > 40 {
+                let mut cut = 30;
+                while !s.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                let tail = s.len() - 6;
+                let mut tcut = tail;
+                while !s.is_char_boundary(tcut) {
+                    tcut += 1;
+                }
+                s = format!("{}...{}", &s[..cut], &s[tcut..]);
+            }
+            s
+        }
+        Err(e) => {
+            e.discard(h.ctx());
+            "the value".to_owned()
+        }
+    }
+}
+
+fn out_of_range(h: &Handle<'_>, rust_type: &str, min: impl std::fmt::Display, max: impl std::fmt::Display) -> Error {
+    Error::overflow_error(format!(
+        "{} does not fit in {rust_type} (expected an int in {min}..={max})",
+        short_repr(h)
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Handles themselves.
+
+impl<'a, 'c> FromHandle<'a, 'c> for &'a Handle<'c> {
+    const EXPECTED: &'static str = "object";
+    #[inline(always)]
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        Ok(h)
+    }
+}
+
+impl<'a, 'c> FromHandle<'a, 'c> for Handle<'c> {
+    const EXPECTED: &'static str = "object";
+    #[inline(always)]
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        Ok(h.clone())
+    }
+}
+
+impl<'c> IntoHandle<'c> for Handle<'c> {
+    #[inline(always)]
+    fn into_handle(self, _ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        Ok(self)
+    }
+}
+
+impl<'c> IntoHandle<'c> for &Handle<'c> {
+    #[inline(always)]
+    fn into_handle(self, _ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        Ok(self.clone())
+    }
+}
+
+impl<'c> IntoHandle<'c> for () {
+    #[inline(always)]
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        Ok(ctx.none())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Integers.
+
+/// Reads any Python int (or object with `__index__`) that fits in an `i64`.
+#[inline(always)]
+fn extract_i64(h: &Handle<'_>, rust_type: &str, min: i128, max: i128) -> Result<i64> {
+    let c = h.ctx().raw();
+    // SAFETY: the handle is live.
+    let v = unsafe { b::long_as_i64(c, h.as_raw()) };
+    // SAFETY: the context is live.
+    if v == -1 && unsafe { b::err_occurred(c) } {
+        if pending_is_overflow(h.ctx()) {
+            // SAFETY: the context is live.
+            unsafe { b::err_clear(c) };
+            return Err(out_of_range(h, rust_type, min, max));
+        }
+        return Err(replace_type_error(h, "int"));
+    }
+    Ok(v)
+}
+
+/// Reads any Python int (or object with `__index__`) that fits in a `u64`.
+fn extract_u64(h: &Handle<'_>, rust_type: &str, max: u128) -> Result<u64> {
+    let ctx = h.ctx();
+    let c = ctx.raw();
+    let int_type = ctx.builtin_type(BuiltinType::Int);
+    let owned;
+    let target = if h.is_instance(&int_type) {
+        h
+    } else {
+        // `PyLong_AsUnsignedLongLong` does not call `__index__`; do it here.
+        // SAFETY: the handle is live; the result is NULL or a new reference.
+        owned = unsafe { ctx.check(b::index(c, h.as_raw())) }.map_err(|_| replace_type_error(h, "int"))?;
+        &owned
+    };
+    // SAFETY: `target` is a live int.
+    let v = unsafe { b::long_as_u64(c, target.as_raw()) };
+    // SAFETY: the context is live.
+    if v == u64::MAX && unsafe { b::err_occurred(c) } {
+        if pending_is_overflow(ctx) {
+            // SAFETY: the context is live.
+            unsafe { b::err_clear(c) };
+            return Err(out_of_range(h, rust_type, 0, max));
+        }
+        return Err(replace_type_error(h, "int"));
+    }
+    Ok(v)
+}
+
+macro_rules! small_int {
+    ($($t:ty),*) => {$(
+        impl<'a, 'c> FromHandle<'a, 'c> for $t {
+            const EXPECTED: &'static str = "int";
+            #[inline(always)]
+            fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+                let v = extract_i64(h, stringify!($t), <$t>::MIN as i128, <$t>::MAX as i128)?;
+                <$t>::try_from(v).map_err(|_| out_of_range(h, stringify!($t), <$t>::MIN, <$t>::MAX))
+            }
+        }
+
+        impl<'c> IntoHandle<'c> for $t {
+            #[inline(always)]
+            fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+                // SAFETY: the result is NULL or a new reference.
+                unsafe { ctx.check(b::long_from_i64(ctx.raw(), self as i64)) }
+            }
+        }
+    )*};
+}
+
+small_int!(i8, i16, i32, i64, isize, u8, u16, u32);
+
+macro_rules! big_unsigned {
+    ($($t:ty),*) => {$(
+        impl<'a, 'c> FromHandle<'a, 'c> for $t {
+            const EXPECTED: &'static str = "int";
+            #[inline]
+            fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+                let v = extract_u64(h, stringify!($t), <$t>::MAX as u128)?;
+                <$t>::try_from(v).map_err(|_| out_of_range(h, stringify!($t), 0, <$t>::MAX))
+            }
+        }
+
+        impl<'c> IntoHandle<'c> for $t {
+            #[inline(always)]
+            fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+                // SAFETY: the result is NULL or a new reference.
+                unsafe { ctx.check(b::long_from_u64(ctx.raw(), self as u64)) }
+            }
+        }
+    )*};
+}
+
+big_unsigned!(u64, usize);
+
+/// Splits a Python int into its low 64 bits and the rest (`x >> 64`), both as handles.
+fn split_int<'c>(h: &Handle<'c>) -> Result<(Handle<'c>, Handle<'c>)> {
+    let ctx = h.ctx();
+    let c = ctx.raw();
+    let mask = u64::MAX.into_handle(ctx)?;
+    let sixty_four = 64_i64.into_handle(ctx)?;
+    // SAFETY: all handles are live; results are NULL or new references.
+    unsafe {
+        let lo = ctx.check(b::binary_op(c, BinaryOp::And, h.as_raw(), mask.as_raw()))?;
+        let hi = ctx.check(b::binary_op(c, BinaryOp::Rshift, h.as_raw(), sixty_four.as_raw()))?;
+        Ok((lo, hi))
+    }
+}
+
+/// `(hi << 64) | lo` as a Python int.
+fn join_int<'c>(ctx: Ctx<'c>, hi: Handle<'c>, lo: u64) -> Result<Handle<'c>> {
+    let c = ctx.raw();
+    let lo = lo.into_handle(ctx)?;
+    let sixty_four = 64_i64.into_handle(ctx)?;
+    // SAFETY: all handles are live; results are NULL or new references.
+    unsafe {
+        let shifted = ctx.check(b::binary_op(c, BinaryOp::Lshift, hi.as_raw(), sixty_four.as_raw()))?;
+        ctx.check(b::binary_op(c, BinaryOp::Or, shifted.as_raw(), lo.as_raw()))
+    }
+}
+
+/// An int (calling `__index__` on other objects), as an owned handle.
+fn as_int<'c>(h: &Handle<'c>) -> Result<Handle<'c>> {
+    let ctx = h.ctx();
+    // SAFETY: the handle is live; the result is NULL or a new reference.
+    unsafe { ctx.check(b::index(ctx.raw(), h.as_raw())) }.map_err(|_| replace_type_error(h, "int"))
+}
+
+impl<'a, 'c> FromHandle<'a, 'c> for i128 {
+    const EXPECTED: &'static str = "int";
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        let int = as_int(h)?;
+        let (lo, hi) = split_int(&int)?;
+        let lo = extract_u64(&lo, "u64", u64::MAX as u128)?;
+        let hi = extract_i64(&hi, "i64", i64::MIN as i128, i64::MAX as i128)
+            .map_err(|_| out_of_range(h, "i128", i128::MIN, i128::MAX))?;
+        Ok(((hi as i128) << 64) | lo as i128)
+    }
+}
+
+impl<'c> IntoHandle<'c> for i128 {
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        if let Ok(v) = i64::try_from(self) {
+            return v.into_handle(ctx);
+        }
+        join_int(ctx, ((self >> 64) as i64).into_handle(ctx)?, self as u64)
+    }
+}
+
+impl<'a, 'c> FromHandle<'a, 'c> for u128 {
+    const EXPECTED: &'static str = "int";
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        let int = as_int(h)?;
+        let zero = 0_i64.into_handle(h.ctx())?;
+        // SAFETY: both handles are live.
+        let neg = unsafe { b::rich_compare_bool(h.ctx().raw(), int.as_raw(), zero.as_raw(), crate::ffi::HPy_LT) };
+        if neg != 0 {
+            if neg < 0 {
+                return Err(Error::pending());
+            }
+            return Err(out_of_range(h, "u128", 0, u128::MAX));
+        }
+        let (lo, hi) = split_int(&int)?;
+        let lo = extract_u64(&lo, "u64", u64::MAX as u128)?;
+        let hi = extract_u64(&hi, "u64", u64::MAX as u128)
+            .map_err(|_| out_of_range(h, "u128", 0, u128::MAX))?;
+        Ok(((hi as u128) << 64) | lo as u128)
+    }
+}
+
+impl<'c> IntoHandle<'c> for u128 {
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        if let Ok(v) = u64::try_from(self) {
+            return v.into_handle(ctx);
+        }
+        join_int(ctx, ((self >> 64) as u64).into_handle(ctx)?, self as u64)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Floats and bools.
+
+impl<'a, 'c> FromHandle<'a, 'c> for f64 {
+    const EXPECTED: &'static str = "float";
+    #[inline(always)]
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        let c = h.ctx().raw();
+        // SAFETY: the handle is live.
+        let v = unsafe { b::float_as_f64(c, h.as_raw()) };
+        // SAFETY: the context is live.
+        if v == -1.0 && unsafe { b::err_occurred(c) } {
+            return Err(replace_type_error(h, "float"));
+        }
+        Ok(v)
+    }
+}
+
+impl<'a, 'c> FromHandle<'a, 'c> for f32 {
+    const EXPECTED: &'static str = "float";
+    #[inline(always)]
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        f64::from_handle(h).map(|v| v as f32)
+    }
+}
+
+impl<'c> IntoHandle<'c> for f64 {
+    #[inline(always)]
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        // SAFETY: the result is NULL or a new reference.
+        unsafe { ctx.check(b::float_from_f64(ctx.raw(), self)) }
+    }
+}
+
+impl<'c> IntoHandle<'c> for f32 {
+    #[inline(always)]
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        f64::from(self).into_handle(ctx)
+    }
+}
+
+impl<'a, 'c> FromHandle<'a, 'c> for bool {
+    const EXPECTED: &'static str = "bool";
+    #[inline(always)]
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        let c = h.ctx().raw();
+        // SAFETY: the handle and the constants are live.
+        unsafe {
+            if b::is(c, h.as_raw(), b::bool_const(c, true)) {
+                Ok(true)
+            } else if b::is(c, h.as_raw(), b::bool_const(c, false)) {
+                Ok(false)
+            } else {
+                Err(type_mismatch(h, "bool"))
+            }
+        }
+    }
+}
+
+impl<'c> IntoHandle<'c> for bool {
+    #[inline(always)]
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        Ok(ctx.bool(self))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strings.
+
+impl<'a, 'c> FromHandle<'a, 'c> for &'a str {
+    const EXPECTED: &'static str = "str";
+    #[inline]
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        let c = h.ctx().raw();
+        // SAFETY: the handle is live.
+        if !unsafe { b::unicode_check(c, h.as_raw()) } {
+            return Err(type_mismatch(h, "str"));
+        }
+        let mut len = 0;
+        // SAFETY: the handle is a live str.
+        let p = unsafe { b::unicode_as_utf8(c, h.as_raw(), &mut len) };
+        if p.is_null() {
+            // Lone surrogates: the UnicodeEncodeError stays pending.
+            return Err(Error::pending());
+        }
+        // SAFETY: the runtime returned `len` bytes of valid UTF-8 that stay valid while the
+        // handle lives, which `'a` guarantees.
+        Ok(unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(p, len as usize)) })
+    }
+}
+
+impl<'a, 'c> FromHandle<'a, 'c> for String {
+    const EXPECTED: &'static str = "str";
+    #[inline]
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        <&str>::from_handle(h).map(str::to_owned)
+    }
+}
+
+impl<'a, 'c> FromHandle<'a, 'c> for Cow<'a, str> {
+    const EXPECTED: &'static str = "str";
+    #[inline]
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        <&str>::from_handle(h).map(Cow::Borrowed)
+    }
+}
+
+impl<'a, 'c> FromHandle<'a, 'c> for char {
+    const EXPECTED: &'static str = "str of length 1";
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        let s = <&str>::from_handle(h).map_err(|e| {
+            if e.is(Builtin::TypeError) {
+                type_mismatch(h, "str of length 1")
+            } else {
+                e
+            }
+        })?;
+        let mut it = s.chars();
+        match (it.next(), it.next()) {
+            (Some(ch), None) => Ok(ch),
+            _ => Err(Error::value_error(format!(
+                "expected a str of length 1, got a str of length {}",
+                s.chars().count()
+            ))),
+        }
+    }
+}
+
+impl<'c> IntoHandle<'c> for &str {
+    #[inline]
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        ctx.str(self)
+    }
+}
+
+impl<'c> IntoHandle<'c> for String {
+    #[inline]
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        ctx.str(&self)
+    }
+}
+
+impl<'c> IntoHandle<'c> for &String {
+    #[inline]
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        ctx.str(self)
+    }
+}
+
+impl<'c> IntoHandle<'c> for Cow<'_, str> {
+    #[inline]
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        ctx.str(&self)
+    }
+}
+
+impl<'c> IntoHandle<'c> for char {
+    #[inline]
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        let mut buf = [0u8; 4];
+        ctx.str(self.encode_utf8(&mut buf))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Option.
+
+impl<'a, 'c, T: FromHandle<'a, 'c>> FromHandle<'a, 'c> for Option<T> {
+    const EXPECTED: &'static str = T::EXPECTED;
+    #[inline(always)]
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        if h.is_none() {
+            Ok(None)
+        } else {
+            T::from_handle(h).map(Some)
+        }
+    }
+}
+
+impl<'c, T: IntoHandle<'c>> IntoHandle<'c> for Option<T> {
+    #[inline(always)]
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        match self {
+            Some(v) => v.into_handle(ctx),
+            None => Ok(ctx.none()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sequences.
+
+/// Runs `f` on item `i` of a list or tuple that has more than `i` items.
+#[inline(always)]
+fn with_item<'c, R>(seq: &Handle<'c>, i: usize, f: impl FnOnce(&Handle<'c>) -> R) -> R {
+    let ctx = seq.ctx();
+    // SAFETY: the caller checked the type and the bound.
+    let raw = unsafe { b::sequence_item_fast(ctx.raw(), seq.as_raw(), i as isize) };
+    if b::BORROWED_ITEMS {
+        // SAFETY: the item is borrowed from `seq`, which outlives this call, and `f` cannot
+        // keep it (it only sees a reference for the duration of the call).
+        let item = unsafe { BorrowedHandle::new(ctx, raw) };
+        f(&item)
+    } else {
+        // SAFETY: this backend returns a new reference (never NULL in bounds).
+        let item = unsafe { ctx.handle_from_raw(raw) };
+        f(&item)
+    }
+}
+
+/// The object as a list or tuple: itself if it is one, else `list(obj)`. Strings are refused
+/// (a `str` is iterable, but converting one to a `Vec` is almost always a mistake).
+fn as_list_or_tuple<'c>(h: &Handle<'c>, what: &str) -> Result<Option<Handle<'c>>> {
+    let c = h.ctx().raw();
+    // SAFETY: the handle is live.
+    unsafe {
+        if b::list_check(c, h.as_raw()) || b::tuple_check(c, h.as_raw()) {
+            return Ok(None);
+        }
+        if b::unicode_check(c, h.as_raw()) {
+            return Err(type_mismatch(h, what));
+        }
+    }
+    let list = h.ctx().builtin_type(BuiltinType::List);
+    list.call(&[h]).map(Some).map_err(|_| replace_type_error(h, what))
+}
+
+fn extract_seq<'c, T, C>(h: &Handle<'c>, what: &str, mut push: C) -> Result<()>
+where
+    T: for<'x> FromHandle<'x, 'c>,
+    C: FnMut(T),
+{
+    let converted = as_list_or_tuple(h, what)?;
+    let seq = converted.as_ref().unwrap_or(h);
+    let n = seq.len()?;
+    for i in 0..n {
+        let v = with_item(seq, i, |item| T::from_handle(item)).map_err(|e| e.with_prefix(format_args!("item {i}: ")))?;
+        push(v);
+    }
+    Ok(())
+}
+
+impl<'a, 'c, T: for<'x> FromHandle<'x, 'c>> FromHandle<'a, 'c> for Vec<T> {
+    const EXPECTED: &'static str = "list";
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        let mut v = Vec::new();
+        extract_seq::<T, _>(h, "a sequence (list or tuple)", |x| v.push(x))?;
+        Ok(v)
+    }
+}
+
+/// Builds a list (or tuple) from an exact-size iterator of Rust values.
+fn build_seq<'c, T: IntoHandle<'c>>(
+    ctx: Ctx<'c>,
+    items: impl ExactSizeIterator<Item = T>,
+    tuple: bool,
+) -> Result<Handle<'c>> {
+    let c = ctx.raw();
+    let n = items.len();
+    // SAFETY: the context is live.
+    let Some(mut builder) = (unsafe { b::SeqBuilder::new(c, n as isize, tuple) }) else {
+        return Err(Error::pending());
+    };
+    for (i, item) in items.enumerate() {
+        match item.into_handle(ctx) {
+            // SAFETY: `i < n`, each index set once; ownership moves into the builder.
+            Ok(h) => unsafe { builder.set(c, i as isize, h.into_raw()) },
+            Err(e) => {
+                // SAFETY: the builder is abandoned once.
+                unsafe { builder.cancel(c) };
+                return Err(e);
+            }
+        }
+    }
+    // SAFETY: every item was set; the result is NULL or a new reference.
+    unsafe { ctx.check(builder.build(c)) }
+}
+
+impl<'c, T: IntoHandle<'c>> IntoHandle<'c> for Vec<T> {
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        build_seq(ctx, self.into_iter(), false)
+    }
+}
+
+impl<'c, T: IntoHandle<'c> + Clone> IntoHandle<'c> for &[T] {
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        build_seq(ctx, self.iter().cloned(), false)
+    }
+}
+
+impl<'c, T: IntoHandle<'c>, const N: usize> IntoHandle<'c> for [T; N] {
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        build_seq(ctx, self.into_iter(), false)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tuples.
+
+macro_rules! tuples {
+    ($($n:literal => ($($i:tt $T:ident),+),)*) => {$(
+        impl<'a, 'c, $($T: for<'x> FromHandle<'x, 'c>),+> FromHandle<'a, 'c> for ($($T,)+) {
+            const EXPECTED: &'static str = concat!("tuple of length ", $n);
+            fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+                let c = h.ctx().raw();
+                // SAFETY: the handle is live.
+                if !unsafe { b::tuple_check(c, h.as_raw()) } {
+                    return Err(type_mismatch(h, concat!("tuple of length ", $n)));
+                }
+                let len = h.len()?;
+                if len != $n {
+                    return Err(Error::value_error(format!(
+                        concat!("expected a tuple of length ", $n, ", got one of length {}"),
+                        len
+                    )));
+                }
+                Ok(($(
+                    with_item(h, $i, |item| $T::from_handle(item))
+                        .map_err(|e| e.with_prefix(format_args!("item {}: ", $i)))?,
+                )+))
+            }
+        }
+
+        impl<'c, $($T: IntoHandle<'c>),+> IntoHandle<'c> for ($($T,)+) {
+            fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+                let items = [$(self.$i.into_handle(ctx)?),+];
+                let raw: [HPy; $n] = [$(items[$i].as_raw()),+];
+                // SAFETY: `raw` holds live handles kept alive by `items`.
+                unsafe { ctx.check(b::tuple_from_array(ctx.raw(), raw.as_ptr(), $n)) }
+            }
+        }
+    )*};
+}
+
+tuples! {
+    1 => (0 A),
+    2 => (0 A, 1 B),
+    3 => (0 A, 1 B, 2 C),
+    4 => (0 A, 1 B, 2 C, 3 D),
+    5 => (0 A, 1 B, 2 C, 3 D, 4 E),
+    6 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F),
+    7 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G),
+    8 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H),
+    9 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I),
+    10 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J),
+    11 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K),
+    12 => (0 A, 1 B, 2 C, 3 D, 4 E, 5 F, 6 G, 7 H, 8 I, 9 J, 10 K, 11 L),
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dicts.
+
+fn extract_map<'c, K, V, F>(h: &Handle<'c>, mut insert: F) -> Result<()>
+where
+    K: for<'x> FromHandle<'x, 'c>,
+    V: for<'x> FromHandle<'x, 'c>,
+    F: FnMut(K, V),
+{
+    let ctx = h.ctx();
+    // SAFETY: the handle is live.
+    if !unsafe { b::dict_check(ctx.raw(), h.as_raw()) } {
+        return Err(type_mismatch(h, "dict"));
+    }
+    // SAFETY: `h` is a live dict; the result is NULL or a new reference.
+    let keys = unsafe { ctx.check(b::dict_keys(ctx.raw(), h.as_raw()))? };
+    let n = keys.len()?;
+    for i in 0..n {
+        let (k, v) = with_item(&keys, i, |key| -> Result<(K, V)> {
+            let k = K::from_handle(key).map_err(|e| e.with_prefix("key: "))?;
+            let value = h.get_item(key)?;
+            let v = V::from_handle(&value).map_err(|e| e.with_prefix("value: "))?;
+            Ok((k, v))
+        })?;
+        insert(k, v);
+    }
+    Ok(())
+}
+
+impl<'a, 'c, K, V, S> FromHandle<'a, 'c> for HashMap<K, V, S>
+where
+    K: for<'x> FromHandle<'x, 'c> + Eq + Hash,
+    V: for<'x> FromHandle<'x, 'c>,
+    S: BuildHasher + Default,
+{
+    const EXPECTED: &'static str = "dict";
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        let mut m = HashMap::with_hasher(S::default());
+        extract_map::<K, V, _>(h, |k, v| {
+            m.insert(k, v);
+        })?;
+        Ok(m)
+    }
+}
+
+impl<'a, 'c, K, V> FromHandle<'a, 'c> for BTreeMap<K, V>
+where
+    K: for<'x> FromHandle<'x, 'c> + Ord,
+    V: for<'x> FromHandle<'x, 'c>,
+{
+    const EXPECTED: &'static str = "dict";
+    fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        let mut m = BTreeMap::new();
+        extract_map::<K, V, _>(h, |k, v| {
+            m.insert(k, v);
+        })?;
+        Ok(m)
+    }
+}
+
+fn build_dict<'c, K: IntoHandle<'c>, V: IntoHandle<'c>>(
+    ctx: Ctx<'c>,
+    items: impl Iterator<Item = (K, V)>,
+) -> Result<Handle<'c>> {
+    let d = ctx.dict()?;
+    for (k, v) in items {
+        d.set_item(k, v)?;
+    }
+    Ok(d)
+}
+
+impl<'c, K: IntoHandle<'c>, V: IntoHandle<'c>, S> IntoHandle<'c> for HashMap<K, V, S> {
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        build_dict(ctx, self.into_iter())
+    }
+}
+
+impl<'c, K: IntoHandle<'c>, V: IntoHandle<'c>> IntoHandle<'c> for BTreeMap<K, V> {
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        build_dict(ctx, self.into_iter())
+    }
+}

@@ -1,0 +1,434 @@
+//! What the macros expand to. Not a public API: names and signatures here change without
+//! notice. The macros emit one token stream for both backends; everything that differs between
+//! the backends lives in `cpython.rs` / `universal.rs` beside this file, behind the `hpy_abi`
+//! cfg of this crate.
+
+use core::cell::UnsafeCell;
+use core::panic::AssertUnwindSafe;
+
+use crate::backend::{self as b, RawGlobal};
+use crate::conv::{FromHandle, IntoHandle};
+use crate::err::{Builtin, Error, Result};
+use crate::ffi::HPy;
+use crate::handle::{BorrowedHandle, Ctx, Handle};
+
+#[cfg(hpy_abi = "cpython")]
+mod cpython;
+#[cfg(hpy_abi = "cpython")]
+pub use cpython::*;
+
+#[cfg(hpy_abi = "universal")]
+mod universal;
+#[cfg(hpy_abi = "universal")]
+pub use universal::*;
+
+pub use crate::handle::BorrowedHandle as Borrowed;
+
+/// A `static` that may hold raw pointers and be written by the runtime.
+#[repr(transparent)]
+pub struct SyncCell<T>(UnsafeCell<T>);
+
+// SAFETY: the runtimes read and write these tables only during import, under the interpreter
+// lock; Rust code never takes references into them.
+unsafe impl<T> Sync for SyncCell<T> {}
+
+impl<T> SyncCell<T> {
+    /// Wraps a value.
+    pub const fn new(v: T) -> SyncCell<T> {
+        SyncCell(UnsafeCell::new(v))
+    }
+
+    /// A raw pointer to the value.
+    pub const fn get(&self) -> *mut T {
+        self.0.get()
+    }
+}
+
+/// The arguments of a call as the runtime passed them. Which fields mean something depends on
+/// the calling convention: `args`/`nargs` for O (one argument), VARARGS and KEYWORDS,
+/// `kwnames` for KEYWORDS only.
+pub struct RawArgs {
+    /// `self`, or the module for module-level functions.
+    pub slf: HPy,
+    /// The positional arguments, followed (KEYWORDS) by the keyword values.
+    pub args: *const HPy,
+    /// The number of positional arguments.
+    pub nargs: usize,
+    /// A tuple of the keyword names, or NULL.
+    pub kwnames: HPy,
+}
+
+/// The calling conventions a function can be exported with, cheapest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Convention {
+    /// No arguments.
+    NoArgs,
+    /// Exactly one positional argument.
+    O,
+    /// Positional arguments only (fastcall).
+    Varargs,
+    /// Positional and keyword arguments (vectorcall with kwnames).
+    Keywords,
+}
+
+/// A function exported with `#[hpy_core::function]`: the macro implements it on a hidden type
+/// named after the function.
+pub trait PyFunction {
+    /// The method definition (an `HPyDef` in universal mode, a `PyMethodDef` in CPython-ABI
+    /// mode).
+    const DEF: MethodDef;
+    /// The Python name, for messages.
+    const NAME: &'static str;
+    /// Parses the arguments, calls the Rust function and converts its result to a new
+    /// reference.
+    fn call<'c>(ctx: Ctx<'c>, args: &RawArgs) -> Result<HPy>;
+}
+
+/// What a `#[hpy_core::module]` runs when the module is executed (`HPy_mod_exec`).
+pub trait ModuleExec {
+    /// The module name, for messages.
+    const NAME: &'static str;
+    /// Adds constants, runs the user's `#[module_init]`.
+    fn exec<'c>(ctx: Ctx<'c>, module: &Handle<'c>) -> Result<()>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls from the runtime into Rust.
+
+/// Runs `f` with the context of this call, turning an `Err` and a panic into a Python
+/// exception. Returns `None` when an exception was set.
+///
+/// # Safety
+/// `raw` is the live context of the call in progress.
+#[inline(always)]
+pub unsafe fn guard<R>(raw: b::RawCtx, f: impl for<'c> FnOnce(Ctx<'c>) -> Result<R>) -> Option<R> {
+    // SAFETY: forwarded contract; the lifetime chosen here is local to this call.
+    let ctx = unsafe { Ctx::from_raw(raw) };
+    match std::panic::catch_unwind(AssertUnwindSafe(|| f(ctx))) {
+        Ok(Ok(v)) => Some(v),
+        Ok(Err(e)) => {
+            e.restore(ctx);
+            None
+        }
+        Err(payload) => {
+            panic_error(payload).restore(ctx);
+            None
+        }
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn panic_error(payload: Box<dyn core::any::Any + Send>) -> Error {
+    let msg = if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a Rust panic with a payload that is not a string".to_owned()
+    };
+    // Dropping the payload may itself panic; a leak is better than an abort.
+    std::mem::forget(payload);
+    Error::panic(msg)
+}
+
+/// The `PanicException` type every module of this binary shares; kept in an `HPyGlobal`
+/// listed in each module definition.
+pub static PANIC_EXCEPTION: RawGlobal = RawGlobal::new();
+
+/// The `PanicException` type, creating it if needed.
+pub(crate) fn panic_exception_type<'c>(ctx: Ctx<'c>) -> Result<Handle<'c>> {
+    #[cfg(hpy_abi = "cpython")]
+    if PANIC_EXCEPTION.is_empty() {
+        create_panic_exception(ctx)?;
+    }
+    // SAFETY: the global was stored at module execution (or just above).
+    unsafe { ctx.check(PANIC_EXCEPTION.load(ctx.raw())) }
+}
+
+fn create_panic_exception(ctx: Ctx<'_>) -> Result<()> {
+    let c = ctx.raw();
+    // SAFETY: the context is live; the name is NUL-terminated and the base an exception type.
+    let ty = unsafe {
+        ctx.check(b::err_new_exception(
+            c,
+            c"hpy_core.PanicException".as_ptr(),
+            b::builtin_exception(c, Builtin::BaseException as usize),
+        ))?
+    };
+    ty.setattr(
+        "__doc__",
+        "A Rust panic reached Python. Derives from BaseException so that `except Exception` \
+         does not hide it.",
+    )?;
+    // SAFETY: the context and the type are live.
+    unsafe { PANIC_EXCEPTION.store(c, ty.as_raw()) };
+    Ok(())
+}
+
+/// Runs a module's exec step: the shared set-up, then the module's own.
+pub fn module_exec<'c, M: ModuleExec>(ctx: Ctx<'c>, module: &Handle<'c>) -> Result<()> {
+    create_panic_exception(ctx)?;
+    M::exec(ctx, module)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Return values.
+
+/// What an exported function may return: a convertible value, or a `Result` of one whose
+/// error converts into [`Error`].
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned to Python",
+    label = "the return type must implement `hpy_core::IntoHandle`, or be a `Result<T, E>` with `T: IntoHandle` and `E: Into<hpy_core::Error>`",
+    note = "return `hpy_core::Result<T>` and use `?` / `.map_err(...)` to turn other errors into `hpy_core::Error`"
+)]
+pub trait ReturnValue<'c> {
+    /// Converts into a new reference.
+    fn into_raw_result(self, ctx: Ctx<'c>) -> Result<HPy>;
+}
+
+impl<'c, T: IntoHandle<'c>> ReturnValue<'c> for T {
+    #[inline(always)]
+    fn into_raw_result(self, ctx: Ctx<'c>) -> Result<HPy> {
+        self.into_handle(ctx).map(Handle::into_raw)
+    }
+}
+
+impl<'c, T: IntoHandle<'c>, E: Into<Error>> ReturnValue<'c> for core::result::Result<T, E> {
+    #[inline(always)]
+    fn into_raw_result(self, ctx: Ctx<'c>) -> Result<HPy> {
+        match self {
+            Ok(v) => v.into_handle(ctx).map(Handle::into_raw),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// What a `#[module_init]` function may return: `()` or `Result<(), E>`.
+pub trait InitResult {
+    /// Converts into a `Result`.
+    fn into_result(self) -> Result<()>;
+}
+
+impl InitResult for () {
+    fn into_result(self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl<E: Into<Error>> InitResult for core::result::Result<(), E> {
+    fn into_result(self) -> Result<()> {
+        self.map_err(Into::into)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argument parsing.
+
+/// The Python-visible signature of a function, as the macro parsed it.
+pub struct FunctionDescription {
+    /// The function's Python name.
+    pub name: &'static str,
+    /// Every named parameter in order: positional-only, positional-or-keyword, keyword-only.
+    pub params: &'static [&'static str],
+    /// Which of `params` have no default.
+    pub required: &'static [bool],
+    /// How many of `params` are positional-only.
+    pub positional_only: usize,
+    /// How many of `params` may be passed by position (positional-only included).
+    pub positional: usize,
+    /// Whether there is a `*args` parameter.
+    pub varargs: bool,
+    /// Whether there is a `**kwargs` parameter.
+    pub varkw: bool,
+}
+
+/// The extra positional (`*args`) and keyword (`**kwargs`) arguments of a call.
+pub struct Extra<'c> {
+    /// A tuple, when the function has `*args`.
+    pub varargs: Option<Handle<'c>>,
+    /// A dict, when the function has `**kwargs` and the call passed extra keywords.
+    pub varkw: Option<Handle<'c>>,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+fn quote_list(names: &[&str]) -> String {
+    let q: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match q.len() {
+        0 => String::new(),
+        1 => q[0].clone(),
+        2 => format!("{} and {}", q[0], q[1]),
+        n => format!("{}, and {}", q[..n - 1].join(", "), q[n - 1]),
+    }
+}
+
+impl FunctionDescription {
+    /// Sorts the arguments of a call into `out` (one borrowed handle or NULL per parameter),
+    /// collecting extra arguments for `*args` / `**kwargs`.
+    ///
+    /// # Safety
+    /// `args` points to `nargs` live handles, followed by one per name in `kwnames` (a tuple
+    /// of str, or NULL); `out.len() == self.params.len()`.
+    pub unsafe fn parse<'c>(
+        &'static self,
+        ctx: Ctx<'c>,
+        args: *const HPy,
+        nargs: usize,
+        kwnames: HPy,
+        out: &mut [HPy],
+    ) -> Result<Extra<'c>> {
+        debug_assert_eq!(out.len(), self.params.len());
+        // SAFETY: forwarded contract.
+        let positional = unsafe { core::slice::from_raw_parts(args, nargs) };
+        let taken = nargs.min(self.positional);
+        out[..taken].copy_from_slice(&positional[..taken]);
+        let varargs = if self.varargs {
+            let rest = &positional[taken..];
+            // SAFETY: `rest` holds live handles; the result is NULL or a new reference.
+            Some(unsafe { ctx.check(b::tuple_from_array(ctx.raw(), rest.as_ptr(), rest.len() as isize))? })
+        } else {
+            if nargs > self.positional {
+                return Err(self.too_many_positional(nargs));
+            }
+            None
+        };
+        let mut varkw = None;
+        if !kwnames.is_null() {
+            // SAFETY: `kwnames` is a live tuple of this call.
+            let names = unsafe { BorrowedHandle::new(ctx, kwnames) };
+            let nkw = names.len()?;
+            // SAFETY: the keyword values follow the positional arguments.
+            let values = unsafe { core::slice::from_raw_parts(args.add(nargs), nkw) };
+            for (j, &value) in values.iter().enumerate() {
+                let name_h = names.get_item(j)?;
+                let name: &str = name_h.extract()?;
+                match self.params[self.positional_only..].iter().position(|p| *p == name) {
+                    Some(k) => {
+                        let slot = &mut out[self.positional_only + k];
+                        if !slot.is_null() {
+                            return Err(Error::type_error(format!(
+                                "{}() got multiple values for argument '{name}'",
+                                self.name
+                            )));
+                        }
+                        *slot = value;
+                    }
+                    None if self.varkw => {
+                        let d = match &varkw {
+                            Some(d) => d,
+                            None => varkw.insert(ctx.dict()?),
+                        };
+                        // SAFETY: `value` is a live argument of this call.
+                        let v = unsafe { BorrowedHandle::new(ctx, value) };
+                        d.set_item(&name_h, &*v)?;
+                    }
+                    None => return Err(self.unexpected_keyword(name)),
+                }
+            }
+        }
+        let missing: Vec<usize> = (0..self.params.len())
+            .filter(|&i| self.required[i] && out[i].is_null())
+            .collect();
+        if !missing.is_empty() {
+            return Err(self.missing(&missing));
+        }
+        Ok(Extra { varargs, varkw })
+    }
+
+    #[cold]
+    fn too_many_positional(&self, given: usize) -> Error {
+        let max = self.positional;
+        let min = self.required[..max].iter().filter(|r| **r).count();
+        let takes = if min == max {
+            plural(max, "positional argument", "positional arguments")
+        } else {
+            format!("from {min} to {max} positional arguments")
+        };
+        let were = if given == 1 { "was" } else { "were" };
+        Error::type_error(format!("{}() takes {takes} but {given} {were} given", self.name))
+    }
+
+    #[cold]
+    fn unexpected_keyword(&self, name: &str) -> Error {
+        if self.params[..self.positional_only].contains(&name) {
+            Error::type_error(format!(
+                "{}() got some positional-only arguments passed as keyword arguments: '{name}'",
+                self.name
+            ))
+        } else {
+            Error::type_error(format!("{}() got an unexpected keyword argument '{name}'", self.name))
+        }
+    }
+
+    #[cold]
+    fn missing(&self, missing: &[usize]) -> Error {
+        let pos: Vec<&str> = missing
+            .iter()
+            .filter(|&&i| i < self.positional)
+            .map(|&i| self.params[i])
+            .collect();
+        if !pos.is_empty() {
+            return Error::type_error(format!(
+                "{}() missing {}: {}",
+                self.name,
+                plural(pos.len(), "required positional argument", "required positional arguments"),
+                quote_list(&pos)
+            ));
+        }
+        let kw: Vec<&str> = missing.iter().map(|&i| self.params[i]).collect();
+        Error::type_error(format!(
+            "{}() missing {}: {}",
+            self.name,
+            plural(kw.len(), "required keyword-only argument", "required keyword-only arguments"),
+            quote_list(&kw)
+        ))
+    }
+
+    /// The error for a wrong number of positional arguments in the O and VARARGS
+    /// conventions, which do not go through [`parse`](Self::parse).
+    #[cold]
+    pub fn wrong_count(&self, given: usize) -> Error {
+        if given > self.positional {
+            self.too_many_positional(given)
+        } else {
+            let missing: Vec<usize> = (given..self.positional).filter(|&i| self.required[i]).collect();
+            self.missing(&missing)
+        }
+    }
+}
+
+/// A borrowed handle for an argument slot that may be empty.
+///
+/// # Safety
+/// `raw` is NULL or a live argument of the call in progress.
+#[inline(always)]
+pub unsafe fn arg_slot<'c>(ctx: Ctx<'c>, raw: HPy) -> Option<BorrowedHandle<'c>> {
+    // SAFETY: forwarded contract.
+    (!raw.is_null()).then(|| unsafe { BorrowedHandle::new(ctx, raw) })
+}
+
+/// Converts one argument, naming the function and the parameter in any error made in Rust.
+#[inline(always)]
+pub fn extract_argument<'a, 'c, T: FromHandle<'a, 'c>>(
+    h: &'a Handle<'c>,
+    function: &'static str,
+    param: &'static str,
+) -> Result<T> {
+    match T::from_handle(h) {
+        Ok(v) => Ok(v),
+        Err(e) => Err(argument_error(e, function, param)),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn argument_error(e: Error, function: &str, param: &str) -> Error {
+    e.with_prefix(format_args!("{function}() argument '{param}': "))
+}

@@ -1,0 +1,238 @@
+//! Parsing of the macros' own options: `#[function(name = "...", signature = (...), crate = "...")]`,
+//! `#[module(name = "...", crate = "...")]`, `#[constant(name = "...")]`.
+
+use proc_macro2::{Span, TokenStream};
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Expr, Ident, LitStr, Path, Token, parenthesized};
+
+use crate::diag::Errors;
+
+mod kw {
+    syn::custom_keyword!(name);
+    syn::custom_keyword!(signature);
+    syn::custom_keyword!(text_signature);
+}
+
+/// One entry of a `signature = (...)` list.
+#[derive(Clone)]
+pub enum SigItem {
+    /// `name` or `name = default`.
+    Param { name: Ident, default: Option<Expr> },
+    /// `/`: everything before is positional-only.
+    Slash(Span),
+    /// `*`: everything after is keyword-only.
+    Star(Span),
+    /// `*name`.
+    VarArgs(Ident),
+    /// `**name`.
+    VarKw(Ident),
+}
+
+impl SigItem {
+    pub fn span(&self) -> Span {
+        match self {
+            SigItem::Param { name, .. } | SigItem::VarArgs(name) | SigItem::VarKw(name) => name.span(),
+            SigItem::Slash(s) | SigItem::Star(s) => *s,
+        }
+    }
+}
+
+impl Parse for SigItem {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let look = input.lookahead1();
+        if look.peek(Token![/]) {
+            let t: Token![/] = input.parse()?;
+            Ok(SigItem::Slash(t.span))
+        } else if input.peek(Token![*]) && input.peek2(Token![*]) {
+            input.parse::<Token![*]>()?;
+            input.parse::<Token![*]>()?;
+            Ok(SigItem::VarKw(input.parse()?))
+        } else if look.peek(Token![*]) {
+            let t: Token![*] = input.parse()?;
+            if input.peek(Ident) {
+                Ok(SigItem::VarArgs(input.parse()?))
+            } else {
+                Ok(SigItem::Star(t.span))
+            }
+        } else if look.peek(Ident) {
+            let name: Ident = input.parse()?;
+            let default = if input.peek(Token![=]) {
+                input.parse::<Token![=]>()?;
+                Some(input.parse()?)
+            } else {
+                None
+            };
+            Ok(SigItem::Param { name, default })
+        } else {
+            Err(look.error())
+        }
+    }
+}
+
+/// A parsed `signature = (...)`.
+#[derive(Clone)]
+pub struct Signature {
+    pub items: Vec<SigItem>,
+}
+
+/// Options of `#[function(...)]`.
+#[derive(Default)]
+pub struct FunctionOptions {
+    pub name: Option<LitStr>,
+    pub signature: Option<Signature>,
+    pub text_signature: Option<LitStr>,
+    pub krate: Option<Path>,
+}
+
+/// Options of `#[module(...)]` and `#[constant(...)]`.
+#[derive(Default)]
+pub struct NameOptions {
+    pub name: Option<LitStr>,
+    pub krate: Option<Path>,
+}
+
+fn set_once<T>(slot: &mut Option<T>, value: T, what: &str, span: Span, errors: &mut Errors) {
+    if slot.is_some() {
+        errors.push(syn::Error::new(span, format!("`{what}` is given more than once; keep one")));
+    } else {
+        *slot = Some(value);
+    }
+}
+
+fn parse_crate_path(input: ParseStream) -> syn::Result<Path> {
+    let lit: LitStr = input.parse()?;
+    lit.parse::<Path>()
+        .map_err(|_| syn::Error::new(lit.span(), "`crate` takes the path of hpy-core as a string, e.g. `crate = \"hpy\"`"))
+}
+
+impl FunctionOptions {
+    /// Parses the tokens inside `#[function(...)]`, collecting every problem.
+    pub fn parse(tokens: TokenStream, errors: &mut Errors) -> FunctionOptions {
+        let mut opts = FunctionOptions::default();
+        let parser = |input: ParseStream| -> syn::Result<()> {
+            while !input.is_empty() {
+                let look = input.lookahead1();
+                if look.peek(kw::name) {
+                    let k: kw::name = input.parse()?;
+                    input.parse::<Token![=]>()?;
+                    let v: LitStr = input.parse()?;
+                    check_identifier(&v, errors);
+                    set_once(&mut opts.name, v, "name", k.span, errors);
+                } else if look.peek(kw::signature) {
+                    let k: kw::signature = input.parse()?;
+                    input.parse::<Token![=]>()?;
+                    let content;
+                    let paren = parenthesized!(content in input);
+                    let items: Punctuated<SigItem, Token![,]> = content.parse_terminated(SigItem::parse, Token![,])?;
+                    let _ = paren;
+                    let sig = Signature { items: items.into_iter().collect() };
+                    set_once(&mut opts.signature, sig, "signature", k.span, errors);
+                } else if look.peek(kw::text_signature) {
+                    let k: kw::text_signature = input.parse()?;
+                    input.parse::<Token![=]>()?;
+                    let v: LitStr = input.parse()?;
+                    set_once(&mut opts.text_signature, v, "text_signature", k.span, errors);
+                } else if look.peek(Token![crate]) {
+                    let k: Token![crate] = input.parse()?;
+                    input.parse::<Token![=]>()?;
+                    let p = parse_crate_path(input)?;
+                    set_once(&mut opts.krate, p, "crate", k.span, errors);
+                } else {
+                    return Err(look.error());
+                }
+                if !input.is_empty() {
+                    input.parse::<Token![,]>()?;
+                }
+            }
+            Ok(())
+        };
+        if let Err(e) = syn::parse::Parser::parse2(parser, tokens) {
+            errors.push(e);
+        }
+        opts
+    }
+}
+
+impl NameOptions {
+    /// Parses `name = "..."` and, if `allow_crate`, `crate = "..."`.
+    pub fn parse(tokens: TokenStream, allow_crate: bool, errors: &mut Errors) -> NameOptions {
+        let mut opts = NameOptions::default();
+        let parser = |input: ParseStream| -> syn::Result<()> {
+            while !input.is_empty() {
+                let look = input.lookahead1();
+                if look.peek(kw::name) {
+                    let k: kw::name = input.parse()?;
+                    input.parse::<Token![=]>()?;
+                    let v: LitStr = input.parse()?;
+                    check_identifier(&v, errors);
+                    set_once(&mut opts.name, v, "name", k.span, errors);
+                } else if allow_crate && look.peek(Token![crate]) {
+                    let k: Token![crate] = input.parse()?;
+                    input.parse::<Token![=]>()?;
+                    let p = parse_crate_path(input)?;
+                    set_once(&mut opts.krate, p, "crate", k.span, errors);
+                } else {
+                    return Err(look.error());
+                }
+                if !input.is_empty() {
+                    input.parse::<Token![,]>()?;
+                }
+            }
+            Ok(())
+        };
+        if let Err(e) = syn::parse::Parser::parse2(parser, tokens) {
+            errors.push(e);
+        }
+        opts
+    }
+}
+
+/// Python names must be identifiers.
+fn check_identifier(lit: &LitStr, errors: &mut Errors) {
+    let v = lit.value();
+    let mut chars = v.chars();
+    let ok = match chars.next() {
+        Some(c) if c == '_' || c.is_alphabetic() => chars.all(|c| c == '_' || c.is_alphanumeric()),
+        _ => false,
+    };
+    if !ok {
+        errors.push(syn::Error::new(lit.span(), format!("`{v}` is not a valid Python identifier")));
+    }
+}
+
+/// The text a default value shows in `__text_signature__`: Python spelling for the literals
+/// Python shares with Rust, `...` for anything else.
+pub fn default_text(e: &Expr) -> String {
+    match e {
+        Expr::Lit(l) => match &l.lit {
+            syn::Lit::Bool(b) => if b.value { "True".into() } else { "False".into() },
+            syn::Lit::Int(i) => i.base10_digits().to_owned(),
+            syn::Lit::Float(f) => f.base10_digits().to_owned(),
+            syn::Lit::Str(s) => python_str_repr(&s.value()),
+            syn::Lit::Char(c) => python_str_repr(&c.value().to_string()),
+            _ => "...".into(),
+        },
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => format!("-{}", default_text(&u.expr)),
+        Expr::Path(p) if p.path.is_ident("None") => "None".into(),
+        Expr::Paren(p) => default_text(&p.expr),
+        _ => "...".into(),
+    }
+}
+
+/// A Python string literal for `s`.
+fn python_str_repr(s: &str) -> String {
+    let mut out = String::from("'");
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}

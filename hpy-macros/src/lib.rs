@@ -1,0 +1,89 @@
+//! The procedural macros of `hpy-core`. Depend on `hpy-core` and use them from there
+//! (`#[hpy_core::function]`, `#[hpy_core::module]`, ...): the code they expand to names items of
+//! `hpy-core`.
+//!
+//! The macros emit one token stream for both HPy backends; everything mode-specific is behind
+//! `cfg` in `hpy-core`.
+
+extern crate proc_macro;
+
+mod attr;
+mod diag;
+mod function;
+mod module;
+mod util;
+
+use proc_macro::TokenStream;
+use quote::quote;
+use syn::ItemFn;
+
+use attr::FunctionOptions;
+use diag::Errors;
+
+/// Exports a Rust function to Python. See the `hpy_core::function` documentation.
+#[proc_macro_attribute]
+pub fn function(args: TokenStream, input: TokenStream) -> TokenStream {
+    let args = proc_macro2::TokenStream::from(args);
+    let func: ItemFn = match syn::parse(input.clone()) {
+        Ok(f) => f,
+        Err(_) => {
+            let input = proc_macro2::TokenStream::from(input);
+            return quote! {
+                ::core::compile_error!("`#[function]` goes on a `fn` item");
+                #input
+            }
+            .into();
+        }
+    };
+    let mut errors = Errors::default();
+    let opts = FunctionOptions::parse(args, &mut errors);
+    let krate = util::crate_path(opts.krate.as_ref());
+    let spec = function::FunctionSpec::new(&func, &opts, &mut errors);
+    let generated = match (&spec, errors.is_empty()) {
+        (Some(spec), true) => spec.generate(&krate, &func.vis),
+        _ => errors.to_compile_errors(),
+    };
+    quote!(#func #generated).into()
+}
+
+/// Turns an inline `mod name { ... }` into a Python extension module. See the
+/// `hpy_core::module` documentation.
+#[proc_macro_attribute]
+pub fn module(args: TokenStream, input: TokenStream) -> TokenStream {
+    let args = proc_macro2::TokenStream::from(args);
+    match syn::parse::<syn::ItemMod>(input.clone()) {
+        Ok(m) => module::expand(args, m).into(),
+        Err(_) => {
+            let input = proc_macro2::TokenStream::from(input);
+            quote! {
+                ::core::compile_error!("`#[module]` goes on an inline `mod name { ... }`");
+                #input
+            }
+            .into()
+        }
+    }
+}
+
+/// Marks a `const` inside a `#[module]` to be added to the module at import. Only meaningful
+/// inside `#[hpy_core::module]`, which removes it.
+#[proc_macro_attribute]
+pub fn constant(_args: TokenStream, input: TokenStream) -> TokenStream {
+    outside_module("constant", input)
+}
+
+/// Marks the function a `#[module]` runs when it is imported, to add attributes or do other
+/// set-up. Only meaningful inside `#[hpy_core::module]`, which removes it.
+#[proc_macro_attribute]
+pub fn module_init(_args: TokenStream, input: TokenStream) -> TokenStream {
+    outside_module("module_init", input)
+}
+
+fn outside_module(name: &str, input: TokenStream) -> TokenStream {
+    let input = proc_macro2::TokenStream::from(input);
+    let msg = format!("`#[{name}]` only has a meaning inside a `#[hpy_core::module] mod name {{ ... }}`");
+    quote! {
+        ::core::compile_error!(#msg);
+        #input
+    }
+    .into()
+}
