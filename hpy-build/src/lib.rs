@@ -20,9 +20,8 @@
 //! in their own crate):
 //!
 //! ```no_run
-//! fn main() {
-//!     hpy_build::configure();
-//! }
+//! // build.rs
+//! hpy_build::configure();
 //! ```
 
 #![deny(missing_docs)]
@@ -91,11 +90,10 @@ pub fn choose() -> Result<(Abi, Source), String> {
     if let Ok(v) = std::env::var("DEP_HPY_ABI") {
         return Abi::parse(&v).map(|abi| (abi, Source::HpyCore));
     }
-    if let Ok(v) = std::env::var(ENV_OVERRIDE) {
-        if !v.trim().is_empty() {
+    if let Ok(v) = std::env::var(ENV_OVERRIDE)
+        && !v.trim().is_empty() {
             return Abi::parse(&v).map(|abi| (abi, Source::Override));
         }
-    }
     let implementation = interpreter_implementation()?;
     let abi = abi_for_implementation(&implementation);
     Ok((abi, Source::Interpreter(implementation)))

@@ -83,11 +83,10 @@ impl FunctionSpec {
                 )),
             }
         }
-        if let Some(w) = &sig.generics.where_clause {
-            if w.predicates.iter().any(|p| !matches!(p, syn::WherePredicate::Lifetime(_))) {
+        if let Some(w) = &sig.generics.where_clause
+            && w.predicates.iter().any(|p| !matches!(p, syn::WherePredicate::Lifetime(_))) {
                 errors.push(err_spanned!(w, "`#[function]` cannot export a generic function"));
             }
-        }
 
         // The Rust parameters.
         let mut rust_args = Vec::new();
@@ -138,15 +137,14 @@ impl FunctionSpec {
         }
 
         // The Python signature; it may reorder the parameters, so remap the Rust arguments.
-        if let Some(s) = &opts.signature {
-            if let Some(order) = apply_signature(&mut params, s, errors) {
+        if let Some(s) = &opts.signature
+            && let Some(order) = apply_signature(&mut params, s, errors) {
                 for a in &mut rust_args {
                     if let RustArg::Param(i) = a {
                         *i = order.iter().position(|o| o == i).expect("every parameter is ordered");
                     }
                 }
             }
-        }
 
         let py_name = opts.name.as_ref().map(|n| n.value()).unwrap_or_else(|| sig.ident.unraw().to_string());
         let name_span = opts.name.as_ref().map(|n| n.span()).unwrap_or(sig.ident.span());
@@ -278,9 +276,16 @@ impl FunctionSpec {
             },
             Convention::Varargs => {
                 let min = required.iter().filter(|r| **r).count();
+                let wrong = if min == n {
+                    quote!(__args.nargs != #n)
+                } else if min == 0 {
+                    quote!(__args.nargs > #n)
+                } else {
+                    quote!(!(#min..=#n).contains(&__args.nargs))
+                };
                 quote! {
                     #desc
-                    if __args.nargs < #min || __args.nargs > #n {
+                    if #wrong {
                         return ::core::result::Result::Err(__DESC.wrong_count(__args.nargs));
                     }
                     let mut __slots = [#krate::ffi::HPy::NULL; #n];

@@ -11,16 +11,14 @@ pub fn doc_text(attrs: &[Attribute]) -> String {
         if !a.path().is_ident("doc") {
             continue;
         }
-        if let Meta::NameValue(nv) = &a.meta {
-            if let Expr::Lit(l) = &nv.value {
-                if let Lit::Str(s) = &l.lit {
+        if let Meta::NameValue(nv) = &a.meta
+            && let Expr::Lit(l) = &nv.value
+                && let Lit::Str(s) = &l.lit {
                     let v = s.value();
                     for line in v.split('\n') {
                         lines.push(line.strip_prefix(' ').unwrap_or(line).to_owned());
                     }
                 }
-            }
-        }
     }
     lines.join("\n").trim().to_owned()
 }
@@ -85,16 +83,14 @@ fn dependency_name() -> Option<String> {
             continue;
         }
         let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
-        if let Some(t) = &table {
-            if compact == "package=\"hpy-core\"" {
+        if let Some(t) = &table
+            && compact == "package=\"hpy-core\"" {
                 return Some(t.replace('-', "_"));
             }
-        }
-        if let Some((key, rest)) = compact.split_once('=') {
-            if rest.starts_with('{') && rest.contains("package=\"hpy-core\"") {
+        if let Some((key, rest)) = compact.split_once('=')
+            && rest.starts_with('{') && rest.contains("package=\"hpy-core\"") {
                 return Some(key.trim_matches('"').replace('-', "_"));
             }
-        }
     }
     None
 }

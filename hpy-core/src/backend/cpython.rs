@@ -149,15 +149,8 @@ pub unsafe fn builtin_type(_c: RawCtx, t: super::BuiltinType) -> HPy {
     // Taking the address of an extern static is safe.
     let p: *mut py::PyTypeObject = {
         match t {
-            T::Object => &raw mut py::PyBaseObject_Type,
-            T::Type => &raw mut py::PyType_Type,
-            T::Bool => &raw mut py::PyBool_Type,
             T::Int => &raw mut py::PyLong_Type,
-            T::Float => &raw mut py::PyFloat_Type,
-            T::Str => &raw mut py::PyUnicode_Type,
-            T::Tuple => &raw mut py::PyTuple_Type,
             T::List => &raw mut py::PyList_Type,
-            T::Bytes => &raw mut py::PyBytes_Type,
         }
     };
     h(p.cast())
@@ -282,12 +275,8 @@ pub unsafe fn binary_op(_c: RawCtx, op: super::BinaryOp, a: HPy, b: HPy) -> HPy 
     // SAFETY: the GIL is held and both operands are live.
     h(unsafe {
         match op {
-            O::Add => py::PyNumber_Add(o(a), o(b)),
-            O::Sub => py::PyNumber_Subtract(o(a), o(b)),
-            O::Mul => py::PyNumber_Multiply(o(a), o(b)),
             O::And => py::PyNumber_And(o(a), o(b)),
             O::Or => py::PyNumber_Or(o(a), o(b)),
-            O::Xor => py::PyNumber_Xor(o(a), o(b)),
             O::Lshift => py::PyNumber_Lshift(o(a), o(b)),
             O::Rshift => py::PyNumber_Rshift(o(a), o(b)),
         }
@@ -580,15 +569,6 @@ pub unsafe fn set_attr(_c: RawCtx, x: HPy, name: HPy, v: HPy) -> c_int {
     unsafe { py::PyObject_SetAttr(o(x), o(name), o(v)) }
 }
 
-/// `PyObject_SetAttrString`.
-///
-/// # Safety
-/// See the module contract; `name` is NUL-terminated.
-#[inline(always)]
-pub unsafe fn set_attr_s(_c: RawCtx, x: HPy, name: *const c_char, v: HPy) -> c_int {
-    // SAFETY: the GIL is held and both objects are live.
-    unsafe { py::PyObject_SetAttrString(o(x), name, o(v)) }
-}
 
 /// `PyObject_Call`; `args` and `kw` may be NULL.
 ///
@@ -612,15 +592,6 @@ pub unsafe fn call_tuple_dict(_c: RawCtx, f: HPy, args: HPy, kw: HPy) -> HPy {
     })
 }
 
-/// `PyErr_SetString`.
-///
-/// # Safety
-/// See the module contract; `msg` is NUL-terminated UTF-8.
-#[inline(always)]
-pub unsafe fn err_set_string(_c: RawCtx, ty: HPy, msg: *const c_char) {
-    // SAFETY: the GIL is held and `ty` is an exception type.
-    unsafe { py::PyErr_SetString(o(ty), msg) }
-}
 
 /// `PyErr_SetObject`.
 ///

@@ -18,41 +18,19 @@ compile_error!("hpy-core was built without its build script choosing a backend (
 /// Built-in types every backend can name without a lookup.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BuiltinType {
-    /// `object`.
-    Object,
-    /// `type`.
-    Type,
-    /// `bool`.
-    Bool,
     /// `int`.
     Int,
-    /// `float`.
-    Float,
-    /// `str`.
-    Str,
-    /// `tuple`.
-    Tuple,
     /// `list`.
     List,
-    /// `bytes`.
-    Bytes,
 }
 
 /// Binary number operations used by the conversions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinaryOp {
-    /// `a + b`.
-    Add,
-    /// `a - b`.
-    Sub,
-    /// `a * b`.
-    Mul,
     /// `a & b`.
     And,
     /// `a | b`.
     Or,
-    /// `a ^ b`.
-    Xor,
     /// `a << b`.
     Lshift,
     /// `a >> b`.

@@ -170,15 +170,8 @@ pub unsafe fn builtins(c: RawCtx) -> HPy {
 pub unsafe fn builtin_type(c: RawCtx, t: super::BuiltinType) -> HPy {
     use super::BuiltinType as T;
     match t {
-        T::Object => konst!(c, h_BaseObjectType),
-        T::Type => konst!(c, h_TypeType),
-        T::Bool => konst!(c, h_BoolType),
         T::Int => konst!(c, h_LongType),
-        T::Float => konst!(c, h_FloatType),
-        T::Str => konst!(c, h_UnicodeType),
-        T::Tuple => konst!(c, h_TupleType),
         T::List => konst!(c, h_ListType),
-        T::Bytes => konst!(c, h_BytesType),
     }
 }
 
@@ -283,12 +276,8 @@ pub unsafe fn index(c: RawCtx, h: HPy) -> HPy {
 pub unsafe fn binary_op(c: RawCtx, op: super::BinaryOp, a: HPy, b: HPy) -> HPy {
     use super::BinaryOp as O;
     match op {
-        O::Add => call!(c, ctx_Add, a, b),
-        O::Sub => call!(c, ctx_Subtract, a, b),
-        O::Mul => call!(c, ctx_Multiply, a, b),
         O::And => call!(c, ctx_And, a, b),
         O::Or => call!(c, ctx_Or, a, b),
-        O::Xor => call!(c, ctx_Xor, a, b),
         O::Lshift => call!(c, ctx_Lshift, a, b),
         O::Rshift => call!(c, ctx_Rshift, a, b),
     }
@@ -592,14 +581,6 @@ pub unsafe fn set_attr(c: RawCtx, h: HPy, name: HPy, v: HPy) -> c_int {
     call!(c, ctx_SetAttr, h, name, v)
 }
 
-/// `HPy_SetAttr_s`: 0, or -1 with an exception set.
-///
-/// # Safety
-/// See the module contract; `name` is NUL-terminated.
-#[inline(always)]
-pub unsafe fn set_attr_s(c: RawCtx, h: HPy, name: *const c_char, v: HPy) -> c_int {
-    call!(c, ctx_SetAttr_s, h, name, v)
-}
 
 /// `HPy_CallTupleDict`; `args` and `kw` may be NULL.
 ///
@@ -613,14 +594,6 @@ pub unsafe fn call_tuple_dict(c: RawCtx, f: HPy, args: HPy, kw: HPy) -> HPy {
 // ---------------------------------------------------------------------------------------------
 // Errors.
 
-/// `HPyErr_SetString`.
-///
-/// # Safety
-/// See the module contract; `msg` is NUL-terminated UTF-8.
-#[inline(always)]
-pub unsafe fn err_set_string(c: RawCtx, ty: HPy, msg: *const c_char) {
-    call!(c, ctx_Err_SetString, ty, msg)
-}
 
 /// `HPyErr_SetObject`.
 ///
