@@ -91,9 +91,10 @@ pub fn choose() -> Result<(Abi, Source), String> {
         return Abi::parse(&v).map(|abi| (abi, Source::HpyCore));
     }
     if let Ok(v) = std::env::var(ENV_OVERRIDE)
-        && !v.trim().is_empty() {
-            return Abi::parse(&v).map(|abi| (abi, Source::Override));
-        }
+        && !v.trim().is_empty()
+    {
+        return Abi::parse(&v).map(|abi| (abi, Source::Override));
+    }
     let implementation = interpreter_implementation()?;
     let abi = abi_for_implementation(&implementation);
     Ok((abi, Source::Interpreter(implementation)))
@@ -118,7 +119,10 @@ fn interpreter_implementation() -> Result<String, String> {
     // Anywhere else, ask the interpreter PyO3 would pick.
     let python = std::env::var("PYO3_PYTHON").unwrap_or_else(|_| "python3".to_owned());
     let out = Command::new(&python)
-        .args(["-c", "import platform; print(platform.python_implementation())"])
+        .args([
+            "-c",
+            "import platform; print(platform.python_implementation())",
+        ])
         .output()
         .map_err(|e| {
             format!(

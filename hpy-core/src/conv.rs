@@ -10,7 +10,7 @@ use std::hash::{BuildHasher, Hash};
 use crate::backend::{self as b, BinaryOp, BuiltinType};
 use crate::err::{Builtin, Error, Result};
 use crate::ffi::HPy;
-use crate::handle::{BorrowedHandle, Ctx, Handle};
+use crate::handle::{Ctx, Handle};
 
 /// Converts a Python object into a Rust value.
 ///
@@ -128,7 +128,12 @@ fn short_repr(h: &Handle<'_>) -> String {
     }
 }
 
-fn out_of_range(h: &Handle<'_>, rust_type: &str, min: impl std::fmt::Display, max: impl std::fmt::Display) -> Error {
+fn out_of_range(
+    h: &Handle<'_>,
+    rust_type: &str,
+    min: impl std::fmt::Display,
+    max: impl std::fmt::Display,
+) -> Error {
     Error::overflow_error(format!(
         "{} does not fit in {rust_type} (expected an int in {min}..={max})",
         short_repr(h)
@@ -207,7 +212,8 @@ fn extract_u64(h: &Handle<'_>, rust_type: &str, max: u128) -> Result<u64> {
     } else {
         // `PyLong_AsUnsignedLongLong` does not call `__index__`; do it here.
         // SAFETY: the handle is live; the result is NULL or a new reference.
-        owned = unsafe { ctx.check(b::index(c, h.as_raw())) }.map_err(|_| replace_type_error(h, "int"))?;
+        owned = unsafe { ctx.check(b::index(c, h.as_raw())) }
+            .map_err(|_| replace_type_error(h, "int"))?;
         &owned
     };
     // SAFETY: `target` is a live int.
@@ -279,7 +285,12 @@ fn split_int<'c>(h: &Handle<'c>) -> Result<(Handle<'c>, Handle<'c>)> {
     // SAFETY: all handles are live; results are NULL or new references.
     unsafe {
         let lo = ctx.check(b::binary_op(c, BinaryOp::And, h.as_raw(), mask.as_raw()))?;
-        let hi = ctx.check(b::binary_op(c, BinaryOp::Rshift, h.as_raw(), sixty_four.as_raw()))?;
+        let hi = ctx.check(b::binary_op(
+            c,
+            BinaryOp::Rshift,
+            h.as_raw(),
+            sixty_four.as_raw(),
+        ))?;
         Ok((lo, hi))
     }
 }
@@ -291,7 +302,12 @@ fn join_int<'c>(ctx: Ctx<'c>, hi: Handle<'c>, lo: u64) -> Result<Handle<'c>> {
     let sixty_four = 64_i64.into_handle(ctx)?;
     // SAFETY: all handles are live; results are NULL or new references.
     unsafe {
-        let shifted = ctx.check(b::binary_op(c, BinaryOp::Lshift, hi.as_raw(), sixty_four.as_raw()))?;
+        let shifted = ctx.check(b::binary_op(
+            c,
+            BinaryOp::Lshift,
+            hi.as_raw(),
+            sixty_four.as_raw(),
+        ))?;
         ctx.check(b::binary_op(c, BinaryOp::Or, shifted.as_raw(), lo.as_raw()))
     }
 }
@@ -330,7 +346,14 @@ impl<'a, 'c> FromHandle<'a, 'c> for u128 {
         let int = as_int(h)?;
         let zero = 0_i64.into_handle(h.ctx())?;
         // SAFETY: both handles are live.
-        let neg = unsafe { b::rich_compare_bool(h.ctx().raw(), int.as_raw(), zero.as_raw(), crate::ffi::HPy_LT) };
+        let neg = unsafe {
+            b::rich_compare_bool(
+                h.ctx().raw(),
+                int.as_raw(),
+                zero.as_raw(),
+                crate::ffi::HPy_LT,
+            )
+        };
         if neg != 0 {
             if neg < 0 {
                 return Err(Error::pending());
@@ -546,22 +569,18 @@ impl<'c, T: IntoHandle<'c>> IntoHandle<'c> for Option<T> {
 // ---------------------------------------------------------------------------------------------
 // Sequences.
 
-/// Runs `f` on item `i` of a list or tuple that has more than `i` items.
+/// Runs `f` on item `i` of a list or tuple (`IndexError` if the sequence has shrunk below
+/// `i + 1` items meanwhile).
 #[inline(always)]
-fn with_item<'c, R>(seq: &Handle<'c>, i: usize, f: impl FnOnce(&Handle<'c>) -> R) -> R {
+pub(crate) fn with_item<'c, R>(
+    seq: &Handle<'c>,
+    i: usize,
+    f: impl FnOnce(&Handle<'c>) -> Result<R>,
+) -> Result<R> {
     let ctx = seq.ctx();
-    // SAFETY: the caller checked the type and the bound.
-    let raw = unsafe { b::sequence_item_fast(ctx.raw(), seq.as_raw(), i as isize) };
-    if b::BORROWED_ITEMS {
-        // SAFETY: the item is borrowed from `seq`, which outlives this call, and `f` cannot
-        // keep it (it only sees a reference for the duration of the call).
-        let item = unsafe { BorrowedHandle::new(ctx, raw) };
-        f(&item)
-    } else {
-        // SAFETY: this backend returns a new reference (never NULL in bounds).
-        let item = unsafe { ctx.handle_from_raw(raw) };
-        f(&item)
-    }
+    // SAFETY: the caller passes a live list or tuple; the result is NULL or a new reference.
+    let item = unsafe { ctx.check(b::sequence_item(ctx.raw(), seq.as_raw(), i as isize))? };
+    f(&item)
 }
 
 /// The object as a list or tuple: itself if it is one, else `list(obj)`. Strings are refused
@@ -578,7 +597,9 @@ fn as_list_or_tuple<'c>(h: &Handle<'c>, what: &str) -> Result<Option<Handle<'c>>
         }
     }
     let list = h.ctx().builtin_type(BuiltinType::List);
-    list.call(&[h]).map(Some).map_err(|_| replace_type_error(h, what))
+    list.call(&[h])
+        .map(Some)
+        .map_err(|_| replace_type_error(h, what))
 }
 
 fn extract_seq<'c, T, C>(h: &Handle<'c>, what: &str, mut push: C) -> Result<()>
@@ -590,7 +611,8 @@ where
     let seq = converted.as_ref().unwrap_or(h);
     let n = seq.len()?;
     for i in 0..n {
-        let v = with_item(seq, i, |item| T::from_handle(item)).map_err(|e| e.with_prefix(format_args!("item {i}: ")))?;
+        let v = with_item(seq, i, |item| T::from_handle(item))
+            .map_err(|e| e.with_prefix(format_args!("item {i}: ")))?;
         push(v);
     }
     Ok(())

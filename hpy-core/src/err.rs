@@ -320,7 +320,10 @@ mod tests {
             "UnicodeDecodeError: x"
         );
         assert_eq!(Error::os_error("x").to_string(), "OSError: x");
-        assert_eq!(Error::panic("boom".into()).to_string(), "PanicException: boom");
+        assert_eq!(
+            Error::panic("boom".into()).to_string(),
+            "PanicException: boom"
+        );
     }
 
     #[test]
@@ -337,31 +340,76 @@ mod tests {
     }
 
     fn unsafe_free_from_index(i: u8) -> Builtin {
-        ALL.iter().copied().find(|b| *b as u8 == i).expect("every index 5..=68 is a builtin")
+        ALL.iter()
+            .copied()
+            .find(|b| *b as u8 == i)
+            .expect("every index 5..=68 is a builtin")
     }
 
     const ALL: &[Builtin] = &[
-        Builtin::BaseException, Builtin::Exception, Builtin::StopAsyncIteration,
-        Builtin::StopIteration, Builtin::GeneratorExit, Builtin::ArithmeticError,
-        Builtin::LookupError, Builtin::AssertionError, Builtin::AttributeError,
-        Builtin::BufferError, Builtin::EOFError, Builtin::FloatingPointError, Builtin::OSError,
-        Builtin::ImportError, Builtin::ModuleNotFoundError, Builtin::IndexError,
-        Builtin::KeyError, Builtin::KeyboardInterrupt, Builtin::MemoryError, Builtin::NameError,
-        Builtin::OverflowError, Builtin::RuntimeError, Builtin::RecursionError,
-        Builtin::NotImplementedError, Builtin::SyntaxError, Builtin::IndentationError,
-        Builtin::TabError, Builtin::ReferenceError, Builtin::SystemError, Builtin::SystemExit,
-        Builtin::TypeError, Builtin::UnboundLocalError, Builtin::UnicodeError,
-        Builtin::UnicodeEncodeError, Builtin::UnicodeDecodeError,
-        Builtin::UnicodeTranslateError, Builtin::ValueError, Builtin::ZeroDivisionError,
-        Builtin::BlockingIOError, Builtin::BrokenPipeError, Builtin::ChildProcessError,
-        Builtin::ConnectionError, Builtin::ConnectionAbortedError,
-        Builtin::ConnectionRefusedError, Builtin::ConnectionResetError,
-        Builtin::FileExistsError, Builtin::FileNotFoundError, Builtin::InterruptedError,
-        Builtin::IsADirectoryError, Builtin::NotADirectoryError, Builtin::PermissionError,
-        Builtin::ProcessLookupError, Builtin::TimeoutError, Builtin::Warning,
-        Builtin::UserWarning, Builtin::DeprecationWarning, Builtin::PendingDeprecationWarning,
-        Builtin::SyntaxWarning, Builtin::RuntimeWarning, Builtin::FutureWarning,
-        Builtin::ImportWarning, Builtin::UnicodeWarning, Builtin::BytesWarning,
+        Builtin::BaseException,
+        Builtin::Exception,
+        Builtin::StopAsyncIteration,
+        Builtin::StopIteration,
+        Builtin::GeneratorExit,
+        Builtin::ArithmeticError,
+        Builtin::LookupError,
+        Builtin::AssertionError,
+        Builtin::AttributeError,
+        Builtin::BufferError,
+        Builtin::EOFError,
+        Builtin::FloatingPointError,
+        Builtin::OSError,
+        Builtin::ImportError,
+        Builtin::ModuleNotFoundError,
+        Builtin::IndexError,
+        Builtin::KeyError,
+        Builtin::KeyboardInterrupt,
+        Builtin::MemoryError,
+        Builtin::NameError,
+        Builtin::OverflowError,
+        Builtin::RuntimeError,
+        Builtin::RecursionError,
+        Builtin::NotImplementedError,
+        Builtin::SyntaxError,
+        Builtin::IndentationError,
+        Builtin::TabError,
+        Builtin::ReferenceError,
+        Builtin::SystemError,
+        Builtin::SystemExit,
+        Builtin::TypeError,
+        Builtin::UnboundLocalError,
+        Builtin::UnicodeError,
+        Builtin::UnicodeEncodeError,
+        Builtin::UnicodeDecodeError,
+        Builtin::UnicodeTranslateError,
+        Builtin::ValueError,
+        Builtin::ZeroDivisionError,
+        Builtin::BlockingIOError,
+        Builtin::BrokenPipeError,
+        Builtin::ChildProcessError,
+        Builtin::ConnectionError,
+        Builtin::ConnectionAbortedError,
+        Builtin::ConnectionRefusedError,
+        Builtin::ConnectionResetError,
+        Builtin::FileExistsError,
+        Builtin::FileNotFoundError,
+        Builtin::InterruptedError,
+        Builtin::IsADirectoryError,
+        Builtin::NotADirectoryError,
+        Builtin::PermissionError,
+        Builtin::ProcessLookupError,
+        Builtin::TimeoutError,
+        Builtin::Warning,
+        Builtin::UserWarning,
+        Builtin::DeprecationWarning,
+        Builtin::PendingDeprecationWarning,
+        Builtin::SyntaxWarning,
+        Builtin::RuntimeWarning,
+        Builtin::FutureWarning,
+        Builtin::ImportWarning,
+        Builtin::UnicodeWarning,
+        Builtin::BytesWarning,
         Builtin::ResourceWarning,
     ];
 }

@@ -279,7 +279,11 @@ impl<'c> Handle<'c> {
         let v = value.into_handle(self.ctx)?;
         // SAFETY: all three handles are live.
         let rc = unsafe { b::set_attr(self.ctx.raw, self.raw, n.raw, v.raw) };
-        if rc < 0 { Err(Error::pending()) } else { Ok(()) }
+        if rc < 0 {
+            Err(Error::pending())
+        } else {
+            Ok(())
+        }
     }
 
     /// `self[key]`.
@@ -295,7 +299,11 @@ impl<'c> Handle<'c> {
         let v = value.into_handle(self.ctx)?;
         // SAFETY: all three handles are live.
         let rc = unsafe { b::set_item(self.ctx.raw, self.raw, k.raw, v.raw) };
-        if rc < 0 { Err(Error::pending()) } else { Ok(()) }
+        if rc < 0 {
+            Err(Error::pending())
+        } else {
+            Ok(())
+        }
     }
 
     /// `len(self)`.

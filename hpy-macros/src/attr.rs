@@ -32,7 +32,9 @@ pub enum SigItem {
 impl SigItem {
     pub fn span(&self) -> Span {
         match self {
-            SigItem::Param { name, .. } | SigItem::VarArgs(name) | SigItem::VarKw(name) => name.span(),
+            SigItem::Param { name, .. } | SigItem::VarArgs(name) | SigItem::VarKw(name) => {
+                name.span()
+            }
             SigItem::Slash(s) | SigItem::Star(s) => *s,
         }
     }
@@ -94,7 +96,10 @@ pub struct NameOptions {
 
 fn set_once<T>(slot: &mut Option<T>, value: T, what: &str, span: Span, errors: &mut Errors) {
     if slot.is_some() {
-        errors.push(syn::Error::new(span, format!("`{what}` is given more than once; keep one")));
+        errors.push(syn::Error::new(
+            span,
+            format!("`{what}` is given more than once; keep one"),
+        ));
     } else {
         *slot = Some(value);
     }
@@ -102,8 +107,12 @@ fn set_once<T>(slot: &mut Option<T>, value: T, what: &str, span: Span, errors: &
 
 fn parse_crate_path(input: ParseStream) -> syn::Result<Path> {
     let lit: LitStr = input.parse()?;
-    lit.parse::<Path>()
-        .map_err(|_| syn::Error::new(lit.span(), "`crate` takes the path of hpy-core as a string, e.g. `crate = \"hpy\"`"))
+    lit.parse::<Path>().map_err(|_| {
+        syn::Error::new(
+            lit.span(),
+            "`crate` takes the path of hpy-core as a string, e.g. `crate = \"hpy\"`",
+        )
+    })
 }
 
 impl FunctionOptions {
@@ -124,15 +133,24 @@ impl FunctionOptions {
                     input.parse::<Token![=]>()?;
                     let content;
                     let paren = parenthesized!(content in input);
-                    let items: Punctuated<SigItem, Token![,]> = content.parse_terminated(SigItem::parse, Token![,])?;
+                    let items: Punctuated<SigItem, Token![,]> =
+                        content.parse_terminated(SigItem::parse, Token![,])?;
                     let _ = paren;
-                    let sig = Signature { items: items.into_iter().collect() };
+                    let sig = Signature {
+                        items: items.into_iter().collect(),
+                    };
                     set_once(&mut opts.signature, sig, "signature", k.span, errors);
                 } else if look.peek(kw::text_signature) {
                     let k: kw::text_signature = input.parse()?;
                     input.parse::<Token![=]>()?;
                     let v: LitStr = input.parse()?;
-                    set_once(&mut opts.text_signature, v, "text_signature", k.span, errors);
+                    set_once(
+                        &mut opts.text_signature,
+                        v,
+                        "text_signature",
+                        k.span,
+                        errors,
+                    );
                 } else if look.peek(Token![crate]) {
                     let k: Token![crate] = input.parse()?;
                     input.parse::<Token![=]>()?;
@@ -197,7 +215,10 @@ fn check_identifier(lit: &LitStr, errors: &mut Errors) {
         _ => false,
     };
     if !ok {
-        errors.push(syn::Error::new(lit.span(), format!("`{v}` is not a valid Python identifier")));
+        errors.push(syn::Error::new(
+            lit.span(),
+            format!("`{v}` is not a valid Python identifier"),
+        ));
     }
 }
 
@@ -206,14 +227,22 @@ fn check_identifier(lit: &LitStr, errors: &mut Errors) {
 pub fn default_text(e: &Expr) -> String {
     match e {
         Expr::Lit(l) => match &l.lit {
-            syn::Lit::Bool(b) => if b.value { "True".into() } else { "False".into() },
+            syn::Lit::Bool(b) => {
+                if b.value {
+                    "True".into()
+                } else {
+                    "False".into()
+                }
+            }
             syn::Lit::Int(i) => i.base10_digits().to_owned(),
             syn::Lit::Float(f) => f.base10_digits().to_owned(),
             syn::Lit::Str(s) => python_str_repr(&s.value()),
             syn::Lit::Char(c) => python_str_repr(&c.value().to_string()),
             _ => "...".into(),
         },
-        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => format!("-{}", default_text(&u.expr)),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => {
+            format!("-{}", default_text(&u.expr))
+        }
         Expr::Path(p) if p.path.is_ident("None") => "None".into(),
         Expr::Paren(p) => default_text(&p.expr),
         _ => "...".into(),

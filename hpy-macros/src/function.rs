@@ -8,7 +8,7 @@ use syn::{Expr, FnArg, Ident, ItemFn, Pat, Path, Type};
 
 use crate::attr::{FunctionOptions, SigItem, default_text};
 use crate::diag::{Errors, err_spanned};
-use crate::util::{c_str_lit, doc_text, is_ctx_type, option_inner};
+use crate::util::{c_str_lit, doc_text, is_ctx_type, option_inner, respan};
 
 /// How a parameter may be passed.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -54,6 +54,7 @@ pub struct FunctionSpec {
     params: Vec<Param>,
     rust_args: Vec<RustArg>,
     convention: Convention,
+    return_span: Span,
 }
 
 impl FunctionSpec {
@@ -63,16 +64,25 @@ impl FunctionSpec {
         let before = errors_len(errors);
         let sig = &func.sig;
         if let Some(a) = &sig.asyncness {
-            errors.push(err_spanned!(a, "`#[function]` cannot export an `async fn`: Python calls it synchronously"));
+            errors.push(err_spanned!(
+                a,
+                "`#[function]` cannot export an `async fn`: Python calls it synchronously"
+            ));
         }
         if let syn::Safety::Unsafe(u) = &sig.safety {
             errors.push(err_spanned!(u, "`#[function]` cannot export an `unsafe fn`: Python cannot uphold its safety contract; make it safe and check the arguments inside"));
         }
         if let Some(v) = &sig.variadic {
-            errors.push(err_spanned!(v, "`#[function]` cannot export a C-variadic function"));
+            errors.push(err_spanned!(
+                v,
+                "`#[function]` cannot export a C-variadic function"
+            ));
         }
         if let Some(abi) = &sig.abi {
-            errors.push(err_spanned!(abi, "remove the `extern` ABI: `#[function]` writes the C entry point itself"));
+            errors.push(err_spanned!(
+                abi,
+                "remove the `extern` ABI: `#[function]` writes the C entry point itself"
+            ));
         }
         for g in sig.generics.params.iter() {
             match g {
@@ -84,9 +94,15 @@ impl FunctionSpec {
             }
         }
         if let Some(w) = &sig.generics.where_clause
-            && w.predicates.iter().any(|p| !matches!(p, syn::WherePredicate::Lifetime(_))) {
-                errors.push(err_spanned!(w, "`#[function]` cannot export a generic function"));
-            }
+            && w.predicates
+                .iter()
+                .any(|p| !matches!(p, syn::WherePredicate::Lifetime(_)))
+        {
+            errors.push(err_spanned!(
+                w,
+                "`#[function]` cannot export a generic function"
+            ));
+        }
 
         // The Rust parameters.
         let mut rust_args = Vec::new();
@@ -123,7 +139,11 @@ impl FunctionSpec {
             };
             let py_name = ident.unraw().to_string();
             if let Some(prev) = params.iter().find(|p| p.py_name == py_name) {
-                errors.push(err_spanned!(&ident, "parameter `{}` is declared twice", prev.py_name));
+                errors.push(err_spanned!(
+                    &ident,
+                    "parameter `{}` is declared twice",
+                    prev.py_name
+                ));
                 continue;
             }
             rust_args.push(RustArg::Param(params.len()));
@@ -138,16 +158,28 @@ impl FunctionSpec {
 
         // The Python signature; it may reorder the parameters, so remap the Rust arguments.
         if let Some(s) = &opts.signature
-            && let Some(order) = apply_signature(&mut params, s, errors) {
-                for a in &mut rust_args {
-                    if let RustArg::Param(i) = a {
-                        *i = order.iter().position(|o| o == i).expect("every parameter is ordered");
-                    }
+            && let Some(order) = apply_signature(&mut params, s, errors)
+        {
+            for a in &mut rust_args {
+                if let RustArg::Param(i) = a {
+                    *i = order
+                        .iter()
+                        .position(|o| o == i)
+                        .expect("every parameter is ordered");
                 }
             }
+        }
 
-        let py_name = opts.name.as_ref().map(|n| n.value()).unwrap_or_else(|| sig.ident.unraw().to_string());
-        let name_span = opts.name.as_ref().map(|n| n.span()).unwrap_or(sig.ident.span());
+        let py_name = opts
+            .name
+            .as_ref()
+            .map(|n| n.value())
+            .unwrap_or_else(|| sig.ident.unraw().to_string());
+        let name_span = opts
+            .name
+            .as_ref()
+            .map(|n| n.span())
+            .unwrap_or(sig.ident.span());
         let convention = choose_convention(&params);
         if errors_len(errors) != before {
             return None;
@@ -161,6 +193,10 @@ impl FunctionSpec {
             params,
             rust_args,
             convention,
+            return_span: match &sig.output {
+                syn::ReturnType::Default => sig.ident.span(),
+                syn::ReturnType::Type(_, ty) => ty.span(),
+            },
         })
     }
 
@@ -194,7 +230,10 @@ impl FunctionSpec {
                 s.push_str(&default_text(d));
             }
             parts.push(s);
-            let next_not_posonly = self.params.get(i + 1).is_none_or(|n| n.kind != Kind::PositionalOnly);
+            let next_not_posonly = self
+                .params
+                .get(i + 1)
+                .is_none_or(|n| n.kind != Kind::PositionalOnly);
             if p.kind == Kind::PositionalOnly && next_not_posonly {
                 parts.push("/".into());
             }
@@ -246,12 +285,26 @@ impl FunctionSpec {
     fn call_body(&self, krate: &Path) -> TokenStream {
         let ident = &self.rust_ident;
         let py_name = &self.py_name;
-        let n = self.params.iter().filter(|p| !matches!(p.kind, Kind::VarArgs | Kind::VarKw)).count();
-        let named: Vec<&Param> = self.params.iter().filter(|p| !matches!(p.kind, Kind::VarArgs | Kind::VarKw)).collect();
+        let n = self
+            .params
+            .iter()
+            .filter(|p| !matches!(p.kind, Kind::VarArgs | Kind::VarKw))
+            .count();
+        let named: Vec<&Param> = self
+            .params
+            .iter()
+            .filter(|p| !matches!(p.kind, Kind::VarArgs | Kind::VarKw))
+            .collect();
         let names: Vec<&str> = named.iter().map(|p| p.py_name.as_str()).collect();
         let required: Vec<bool> = named.iter().map(|p| p.default.is_none()).collect();
-        let positional_only = named.iter().filter(|p| p.kind == Kind::PositionalOnly).count();
-        let positional = named.iter().filter(|p| matches!(p.kind, Kind::PositionalOnly | Kind::PositionalOrKeyword)).count();
+        let positional_only = named
+            .iter()
+            .filter(|p| p.kind == Kind::PositionalOnly)
+            .count();
+        let positional = named
+            .iter()
+            .filter(|p| matches!(p.kind, Kind::PositionalOnly | Kind::PositionalOrKeyword))
+            .count();
         let has_varargs = self.params.iter().any(|p| p.kind == Kind::VarArgs);
         let has_varkw = self.params.iter().any(|p| p.kind == Kind::VarKw);
 
@@ -316,12 +369,13 @@ impl FunctionSpec {
             let pname = &p.py_name;
             let ty = &p.ty;
             let span = ty.span();
+            let extract = respan(quote!(#krate::impl_::extract_argument), span);
             match p.kind {
                 Kind::VarArgs => {
                     converts.push(quote_spanned! {span=>
                         let #var = {
                             let __t = __extra.varargs.as_ref().expect("*args tuple");
-                            #krate::impl_::extract_argument(__t, #py_name, #pname)?
+                            #extract(__t, #py_name, #pname)?
                         };
                     });
                 }
@@ -330,7 +384,7 @@ impl FunctionSpec {
                         converts.push(quote_spanned! {span=>
                             let #var = match &__extra.varkw {
                                 ::core::option::Option::Some(__d) => {
-                                    #krate::impl_::extract_argument(__d, #py_name, #pname)?
+                                    #extract(__d, #py_name, #pname)?
                                 }
                                 ::core::option::Option::None => ::core::option::Option::None,
                             };
@@ -345,7 +399,7 @@ impl FunctionSpec {
                                     &__kw_empty
                                 }
                             };
-                            let #var = #krate::impl_::extract_argument(__kw, #py_name, #pname)?;
+                            let #var = #extract(__kw, #py_name, #pname)?;
                         });
                     }
                 }
@@ -359,10 +413,17 @@ impl FunctionSpec {
                                 let #holder = unsafe { #krate::impl_::Borrowed::new(__ctx, __slots[#s]) };
                             });
                             converts.push(quote_spanned! {span=>
-                                let #var = #krate::impl_::extract_argument(&#holder, #py_name, #pname)?;
+                                let #var = #extract(&#holder, #py_name, #pname)?;
                             });
                         }
                         Some(default) => {
+                            // A string literal also serves `String` and `Cow<str>` parameters.
+                            let default = match default {
+                                Expr::Lit(l) if matches!(l.lit, syn::Lit::Str(_)) => {
+                                    quote_spanned!(l.span()=> ::core::convert::From::from(#l))
+                                }
+                                other => quote!(#other),
+                            };
                             holders.push(quote! {
                                 // SAFETY: a slot is NULL or a live argument.
                                 let #holder = unsafe { #krate::impl_::arg_slot(__ctx, __slots[#s]) };
@@ -370,7 +431,7 @@ impl FunctionSpec {
                             converts.push(quote_spanned! {span=>
                                 let #var = match &#holder {
                                     ::core::option::Option::Some(__h) => {
-                                        #krate::impl_::extract_argument(__h, #py_name, #pname)?
+                                        #extract(__h, #py_name, #pname)?
                                     }
                                     ::core::option::Option::None => #default,
                                 };
@@ -397,13 +458,17 @@ impl FunctionSpec {
         } else {
             quote!()
         };
+        let convert_return = respan(
+            quote!(#krate::impl_::ReturnValue::into_raw_result(__ret, __ctx)),
+            self.return_span,
+        );
         quote! {
             #parse
             #unused
             #(#holders)*
             #(#converts)*
             let __ret = #ident(#(#call_args),*);
-            #krate::impl_::ReturnValue::into_raw_result(__ret, __ctx)
+            #convert_return
         }
     }
 }
@@ -414,7 +479,11 @@ fn errors_len(errors: &Errors) -> usize {
 
 /// Applies `signature = (...)` to the parameters: kinds, defaults, order checks. On success the
 /// parameters are put in the signature's order, and the old index of each is returned.
-fn apply_signature(params: &mut Vec<Param>, sig: &crate::attr::Signature, errors: &mut Errors) -> Option<Vec<usize>> {
+fn apply_signature(
+    params: &mut Vec<Param>,
+    sig: &crate::attr::Signature,
+    errors: &mut Errors,
+) -> Option<Vec<usize>> {
     let mut state = Kind::PositionalOrKeyword;
     let mut seen_slash = false;
     let mut seen_star = false;
@@ -424,7 +493,10 @@ fn apply_signature(params: &mut Vec<Param>, sig: &crate::attr::Signature, errors
     let mut slash_index: Option<usize> = None;
     for item in &sig.items {
         if seen_varkw {
-            errors.push(syn::Error::new(item.span(), "`**kwargs` must be the last entry of the signature"));
+            errors.push(syn::Error::new(
+                item.span(),
+                "`**kwargs` must be the last entry of the signature",
+            ));
             continue;
         }
         match item {
@@ -432,16 +504,25 @@ fn apply_signature(params: &mut Vec<Param>, sig: &crate::attr::Signature, errors
                 if seen_slash {
                     errors.push(syn::Error::new(*span, "`/` appears more than once"));
                 } else if seen_star {
-                    errors.push(syn::Error::new(*span, "`/` must come before `*` and `*args`"));
+                    errors.push(syn::Error::new(
+                        *span,
+                        "`/` must come before `*` and `*args`",
+                    ));
                 } else if order.is_empty() {
-                    errors.push(syn::Error::new(*span, "`/` must follow at least one parameter"));
+                    errors.push(syn::Error::new(
+                        *span,
+                        "`/` must follow at least one parameter",
+                    ));
                 }
                 seen_slash = true;
                 slash_index = Some(order.len());
             }
             SigItem::Star(span) => {
                 if seen_star {
-                    errors.push(syn::Error::new(*span, "`*` or `*args` appears more than once"));
+                    errors.push(syn::Error::new(
+                        *span,
+                        "`*` or `*args` appears more than once",
+                    ));
                 }
                 seen_star = true;
                 state = Kind::KeywordOnly;
@@ -453,12 +534,19 @@ fn apply_signature(params: &mut Vec<Param>, sig: &crate::attr::Signature, errors
                     errors.push(err_spanned!(
                         name,
                         "`{key}` is not a parameter of this function (its parameters: {})",
-                        if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                        if known.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            known.join(", ")
+                        }
                     ));
                     continue;
                 };
                 if order.contains(&idx) {
-                    errors.push(err_spanned!(name, "`{key}` appears more than once in the signature"));
+                    errors.push(err_spanned!(
+                        name,
+                        "`{key}` appears more than once in the signature"
+                    ));
                     continue;
                 }
                 order.push(idx);
@@ -466,7 +554,10 @@ fn apply_signature(params: &mut Vec<Param>, sig: &crate::attr::Signature, errors
                 match item {
                     SigItem::VarArgs(_) => {
                         if seen_star {
-                            errors.push(err_spanned!(name, "`*{key}` cannot come after `*` or another `*args`"));
+                            errors.push(err_spanned!(
+                                name,
+                                "`*{key}` cannot come after `*` or another `*args`"
+                            ));
                         }
                         seen_star = true;
                         state = Kind::KeywordOnly;
@@ -502,7 +593,12 @@ fn apply_signature(params: &mut Vec<Param>, sig: &crate::attr::Signature, errors
             }
         }
     }
-    let missing: Vec<&Param> = params.iter().enumerate().filter(|(i, _)| !order.contains(i)).map(|(_, p)| p).collect();
+    let missing: Vec<&Param> = params
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !order.contains(i))
+        .map(|(_, p)| p)
+        .collect();
     for p in missing {
         errors.push(err_spanned!(
             &p.ident,

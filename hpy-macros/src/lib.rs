@@ -80,7 +80,8 @@ pub fn module_init(_args: TokenStream, input: TokenStream) -> TokenStream {
 
 fn outside_module(name: &str, input: TokenStream) -> TokenStream {
     let input = proc_macro2::TokenStream::from(input);
-    let msg = format!("`#[{name}]` only has a meaning inside a `#[hpy_core::module] mod name {{ ... }}`");
+    let msg =
+        format!("`#[{name}]` only has a meaning inside a `#[hpy_core::module] mod name {{ ... }}`");
     quote! {
         ::core::compile_error!(#msg);
         #input

@@ -81,7 +81,12 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
         }
     }
     let krate = krate.map(|p| {
-        if p.leading_colon.is_none() && p.segments.len() == 1 && p.segments[0].ident != "crate" && p.segments[0].ident != "self" && p.segments[0].ident != "super" {
+        if p.leading_colon.is_none()
+            && p.segments.len() == 1
+            && p.segments[0].ident != "crate"
+            && p.segments[0].ident != "self"
+            && p.segments[0].ident != "super"
+        {
             // A bare crate name: make it absolute so it resolves inside the module too.
             let id = &p.segments[0].ident;
             syn::parse_quote!(::#id)
@@ -110,15 +115,25 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                     let fkrate = fopts.krate.clone().unwrap_or_else(|| krate.clone());
                     if let Some(spec) = FunctionSpec::new(f, &fopts, &mut errors) {
                         generated.push(spec.generate(&fkrate, &f.vis));
-                        functions.push((spec.py_name.clone(), spec.rust_ident.clone(), spec.name_span));
+                        functions.push((
+                            spec.py_name.clone(),
+                            spec.rust_ident.clone(),
+                            spec.name_span,
+                        ));
                     }
                 }
                 Some((Marker::Init(args), _, _)) => {
                     if !args.is_empty() {
-                        errors.push(syn::Error::new(args.span(), "`#[module_init]` takes no options"));
+                        errors.push(syn::Error::new(
+                            args.span(),
+                            "`#[module_init]` takes no options",
+                        ));
                     }
                     let ok_sig = f.sig.inputs.len() <= 2
-                        && f.sig.inputs.iter().all(|a| matches!(a, syn::FnArg::Typed(_)))
+                        && f.sig
+                            .inputs
+                            .iter()
+                            .all(|a| matches!(a, syn::FnArg::Typed(_)))
                         && f.sig.generics.type_params().next().is_none();
                     if !ok_sig {
                         errors.push(syn::Error::new(
@@ -147,11 +162,17 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                 Some((Marker::Constant(args), _, _)) => {
                     let copts = NameOptions::parse(args, false, &mut errors);
                     use syn::ext::IdentExt;
-                    let name = copts.name.map(|n| n.value()).unwrap_or_else(|| c.ident.unraw().to_string());
+                    let name = copts
+                        .name
+                        .map(|n| n.value())
+                        .unwrap_or_else(|| c.ident.unraw().to_string());
                     constants.push((name, c.ident.clone()));
                 }
                 Some((_, _, span)) => {
-                    errors.push(syn::Error::new(span, "only `#[constant]` applies to a `const` item"));
+                    errors.push(syn::Error::new(
+                        span,
+                        "only `#[constant]` applies to a `const` item",
+                    ));
                 }
                 None => {}
             },
@@ -165,11 +186,17 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     all_names.extend(constants.iter().map(|(n, i)| (n.clone(), i.span())));
     for (i, (n, s)) in all_names.iter().enumerate() {
         if all_names[..i].iter().any(|(m, _)| m == n) {
-            errors.push(syn::Error::new(*s, format!("module `{mod_name}` already has an attribute named `{n}`")));
+            errors.push(syn::Error::new(
+                *s,
+                format!("module `{mod_name}` already has an attribute named `{n}`"),
+            ));
         }
     }
     if inits.len() > 1 {
-        errors.push(err_spanned!(&inits[1].0, "only one `#[module_init]` function is allowed per module"));
+        errors.push(err_spanned!(
+            &inits[1].0,
+            "only one `#[module_init]` function is allowed per module"
+        ));
     }
 
     if !errors.is_empty() {
@@ -183,7 +210,9 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
         quote! { __module.setattr(#name, #ident)?; }
     });
     let init_calls = inits.iter().map(|(ident, is_ctx)| {
-        let args = is_ctx.iter().map(|c| if *c { quote!(__ctx) } else { quote!(__module) });
+        let args = is_ctx
+            .iter()
+            .map(|c| if *c { quote!(__ctx) } else { quote!(__module) });
         quote! { #krate::impl_::InitResult::into_result(#ident(#(#args),*))?; }
     });
     let fn_types = functions.iter().map(|(_, ident, _)| ident);

@@ -1,6 +1,6 @@
 //! Small helpers shared by the macros.
 
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream, TokenTree};
 use syn::{Attribute, Expr, GenericArgument, Lit, LitCStr, Meta, Path, PathArguments, Type};
 
 /// The text of the `///` doc comments (`#[doc = "..."]` attributes), with the one leading
@@ -13,12 +13,13 @@ pub fn doc_text(attrs: &[Attribute]) -> String {
         }
         if let Meta::NameValue(nv) = &a.meta
             && let Expr::Lit(l) = &nv.value
-                && let Lit::Str(s) = &l.lit {
-                    let v = s.value();
-                    for line in v.split('\n') {
-                        lines.push(line.strip_prefix(' ').unwrap_or(line).to_owned());
-                    }
-                }
+            && let Lit::Str(s) = &l.lit
+        {
+            let v = s.value();
+            for line in v.split('\n') {
+                lines.push(line.strip_prefix(' ').unwrap_or(line).to_owned());
+            }
+        }
     }
     lines.join("\n").trim().to_owned()
 }
@@ -34,7 +35,9 @@ pub fn c_str_lit(s: &str, span: Span) -> LitCStr {
 /// Whether a type is the context token (`Ctx`, `Ctx<'c>`, `hpy_core::Ctx<'c>`).
 pub fn is_ctx_type(ty: &Type) -> bool {
     match ty {
-        Type::Path(tp) if tp.qself.is_none() => tp.path.segments.last().is_some_and(|s| s.ident == "Ctx"),
+        Type::Path(tp) if tp.qself.is_none() => {
+            tp.path.segments.last().is_some_and(|s| s.ident == "Ctx")
+        }
         _ => false,
     }
 }
@@ -46,7 +49,9 @@ pub fn option_inner(ty: &Type) -> Option<&Type> {
     if last.ident != "Option" {
         return None;
     }
-    let PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
     match args.args.first()? {
         GenericArgument::Type(t) => Some(t),
         _ => None,
@@ -84,13 +89,34 @@ fn dependency_name() -> Option<String> {
         }
         let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
         if let Some(t) = &table
-            && compact == "package=\"hpy-core\"" {
-                return Some(t.replace('-', "_"));
-            }
+            && compact == "package=\"hpy-core\""
+        {
+            return Some(t.replace('-', "_"));
+        }
         if let Some((key, rest)) = compact.split_once('=')
-            && rest.starts_with('{') && rest.contains("package=\"hpy-core\"") {
-                return Some(key.trim_matches('"').replace('-', "_"));
-            }
+            && rest.starts_with('{')
+            && rest.contains("package=\"hpy-core\"")
+        {
+            return Some(key.trim_matches('"').replace('-', "_"));
+        }
     }
     None
+}
+
+/// The same tokens with every span set to `span`, so that a type error in generated code is
+/// reported at the user's tokens rather than at the macro attribute.
+pub fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            if let TokenTree::Group(g) = &tt {
+                let mut ng = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                ng.set_span(span);
+                tt = TokenTree::Group(ng);
+            } else {
+                tt.set_span(span);
+            }
+            tt
+        })
+        .collect()
 }

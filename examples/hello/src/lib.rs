@@ -40,7 +40,8 @@ pub mod hello {
     /// Adds two integers.
     #[hpy::function(signature = (a, b, /))]
     fn add_ints(a: i64, b: i64) -> Result<i64> {
-        a.checked_add(b).ok_or_else(|| Error::overflow_error("add_ints: the sum does not fit in i64"))
+        a.checked_add(b)
+            .ok_or_else(|| Error::overflow_error("add_ints: the sum does not fit in i64"))
     }
 
     /// Greets someone.
@@ -57,7 +58,11 @@ pub mod hello {
 
     /// Counts positional and keyword arguments.
     #[hpy::function(signature = (first, *args, **kwargs))]
-    fn count_args<'c>(first: &Handle<'c>, args: &Handle<'c>, kwargs: Option<HashMap<String, i64>>) -> Result<(usize, usize, i64)> {
+    fn count_args<'c>(
+        first: &Handle<'c>,
+        args: &Handle<'c>,
+        kwargs: Option<HashMap<String, i64>>,
+    ) -> Result<(usize, usize, i64)> {
         let _ = first;
         let kw_sum = kwargs.as_ref().map_or(0, |m| m.values().sum());
         Ok((args.len()?, kwargs.map_or(0, |m| m.len()), kw_sum))
@@ -72,7 +77,16 @@ pub mod hello {
     /// Returns the integer conversions of its arguments, as a tuple.
     #[hpy::function]
     #[allow(clippy::too_many_arguments)]
-    fn ints(a: i8, b: u8, c: i16, d: u16, e: i32, f: u32, g: i64, h: u64) -> (i8, u8, i16, u16, i32, u32, i64, u64) {
+    fn ints(
+        a: i8,
+        b: u8,
+        c: i16,
+        d: u16,
+        e: i32,
+        f: u32,
+        g: i64,
+        h: u64,
+    ) -> (i8, u8, i16, u16, i32, u32, i64, u64) {
         (a, b, c, d, e, f, g, h)
     }
 
@@ -152,7 +166,10 @@ pub mod hello {
         Err(match kind {
             "KeyError" => Error::key_error("missing"),
             "ZeroDivisionError" => Error::zero_division_error("division by zero"),
-            "OSError" => Error::from(std::io::Error::new(std::io::ErrorKind::NotFound, "no such file")),
+            "OSError" => Error::from(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such file",
+            )),
             "UserWarning" => Error::user_warning("careful"),
             _ => Error::type_error(format!("unknown kind {kind:?}")),
         })

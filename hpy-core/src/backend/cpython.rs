@@ -15,9 +15,6 @@ use crate::ffi::{HPy, HPy_RichCmpOp, HPy_ssize_t};
 #[derive(Clone, Copy)]
 pub struct RawCtx;
 
-/// Items of lists and tuples are read as borrowed references (`PyList_GET_ITEM`).
-pub const BORROWED_ITEMS: bool = true;
-
 #[inline(always)]
 fn o(h: HPy) -> *mut py::PyObject {
     h._i as *mut py::PyObject
@@ -401,20 +398,30 @@ pub unsafe fn length(_c: RawCtx, x: HPy) -> HPy_ssize_t {
     }
 }
 
-/// Item `i` of a list or tuple known to have more than `i` items, **borrowed** (see
-/// [`BORROWED_ITEMS`]).
+/// Item `i` of a list or tuple: a new reference, or NULL with `IndexError` set when `i` is out
+/// of range (a list may shrink while it is being converted, if converting an item runs Python
+/// code). The item is read with `PyList_GET_ITEM`/`PyTuple_GET_ITEM` and kept alive by the
+/// new reference, so the conversion is safe even if that code removes it from the list.
 ///
 /// # Safety
-/// See the module contract; `x` is a list or tuple with more than `i` items.
+/// See the module contract; `x` is a list or a tuple and `i >= 0`.
 #[inline(always)]
-pub unsafe fn sequence_item_fast(_c: RawCtx, x: HPy, i: HPy_ssize_t) -> HPy {
-    // SAFETY: the caller checked the type and the bound.
+pub unsafe fn sequence_item(_c: RawCtx, x: HPy, i: HPy_ssize_t) -> HPy {
+    // SAFETY: the GIL is held; the index is checked against the current size.
     unsafe {
-        if py::PyList_Check(o(x)) != 0 {
-            h(py::PyList_GET_ITEM(o(x), i))
+        let (size, item) = if py::PyList_Check(o(x)) != 0 {
+            let n = py::PyList_GET_SIZE(o(x));
+            (n, if i < n { py::PyList_GET_ITEM(o(x), i) } else { core::ptr::null_mut() })
         } else {
-            h(py::PyTuple_GET_ITEM(o(x), i))
+            let n = py::PyTuple_GET_SIZE(o(x));
+            (n, if i < n { py::PyTuple_GET_ITEM(o(x), i) } else { core::ptr::null_mut() })
+        };
+        if i >= size {
+            py::PyErr_SetString(py::PyExc_IndexError, c"sequence index out of range".as_ptr());
+            return HPy::NULL;
         }
+        py::Py_INCREF(item);
+        h(item)
     }
 }
 
@@ -569,7 +576,6 @@ pub unsafe fn set_attr(_c: RawCtx, x: HPy, name: HPy, v: HPy) -> c_int {
     unsafe { py::PyObject_SetAttr(o(x), o(name), o(v)) }
 }
 
-
 /// `PyObject_Call`; `args` and `kw` may be NULL.
 ///
 /// # Safety
@@ -591,7 +597,6 @@ pub unsafe fn call_tuple_dict(_c: RawCtx, f: HPy, args: HPy, kw: HPy) -> HPy {
         }
     })
 }
-
 
 /// `PyErr_SetObject`.
 ///

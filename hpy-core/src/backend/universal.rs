@@ -15,9 +15,6 @@ use crate::ffi::*;
 #[repr(transparent)]
 pub struct RawCtx(pub *mut HPyContext);
 
-/// In this backend the runtime gives us only new references from item access.
-pub const BORROWED_ITEMS: bool = false;
-
 /// Calls the context function `$f` with the context as its first argument.
 macro_rules! call {
     ($c:expr, $f:ident $(, $a:expr)* $(,)?) => {{
@@ -130,7 +127,11 @@ pub unsafe fn none(c: RawCtx) -> HPy {
 /// See the module contract.
 #[inline(always)]
 pub unsafe fn bool_const(c: RawCtx, v: bool) -> HPy {
-    if v { konst!(c, h_True) } else { konst!(c, h_False) }
+    if v {
+        konst!(c, h_True)
+    } else {
+        konst!(c, h_False)
+    }
 }
 
 /// `NotImplemented`, borrowed.
@@ -150,7 +151,9 @@ pub unsafe fn not_implemented(c: RawCtx) -> HPy {
 pub unsafe fn builtin_exception(c: RawCtx, idx: usize) -> HPy {
     debug_assert!((5..=68).contains(&idx));
     // SAFETY: indices 5..=68 are the exception handles in every layout.
-    HPy { _i: unsafe { member_word(c, idx) } as isize }
+    HPy {
+        _i: unsafe { member_word(c, idx) } as isize,
+    }
 }
 
 /// `builtins`, borrowed.
@@ -430,12 +433,13 @@ pub unsafe fn length(c: RawCtx, h: HPy) -> HPy_ssize_t {
     call!(c, ctx_Length, h)
 }
 
-/// Item `i` of a list or tuple known to have more than `i` items: a new reference here.
+/// Item `i` of a list or tuple: a new reference, or NULL with `IndexError` set when `i` is out
+/// of range (a list may shrink while it is being converted).
 ///
 /// # Safety
-/// See the module contract; `h` is a list or tuple with more than `i` items.
+/// See the module contract; `h` is a list or a tuple and `i >= 0`.
 #[inline(always)]
-pub unsafe fn sequence_item_fast(c: RawCtx, h: HPy, i: HPy_ssize_t) -> HPy {
+pub unsafe fn sequence_item(c: RawCtx, h: HPy, i: HPy_ssize_t) -> HPy {
     call!(c, ctx_GetItem_i, h, i)
 }
 
@@ -506,9 +510,21 @@ impl SeqBuilder {
     #[inline(always)]
     pub unsafe fn set(&mut self, c: RawCtx, i: HPy_ssize_t, item: HPy) {
         if self.tuple {
-            call!(c, ctx_TupleBuilder_Set, HPyTupleBuilder { _tup: self.raw }, i, item);
+            call!(
+                c,
+                ctx_TupleBuilder_Set,
+                HPyTupleBuilder { _tup: self.raw },
+                i,
+                item
+            );
         } else {
-            call!(c, ctx_ListBuilder_Set, HPyListBuilder { _lst: self.raw }, i, item);
+            call!(
+                c,
+                ctx_ListBuilder_Set,
+                HPyListBuilder { _lst: self.raw },
+                i,
+                item
+            );
         }
         // The builders keep their own reference.
         // SAFETY: `item` is owned and not used again.
@@ -522,7 +538,11 @@ impl SeqBuilder {
     #[inline(always)]
     pub unsafe fn build(self, c: RawCtx) -> HPy {
         if self.tuple {
-            call!(c, ctx_TupleBuilder_Build, HPyTupleBuilder { _tup: self.raw })
+            call!(
+                c,
+                ctx_TupleBuilder_Build,
+                HPyTupleBuilder { _tup: self.raw }
+            )
         } else {
             call!(c, ctx_ListBuilder_Build, HPyListBuilder { _lst: self.raw })
         }
@@ -535,7 +555,11 @@ impl SeqBuilder {
     #[inline(always)]
     pub unsafe fn cancel(self, c: RawCtx) {
         if self.tuple {
-            call!(c, ctx_TupleBuilder_Cancel, HPyTupleBuilder { _tup: self.raw })
+            call!(
+                c,
+                ctx_TupleBuilder_Cancel,
+                HPyTupleBuilder { _tup: self.raw }
+            )
         } else {
             call!(c, ctx_ListBuilder_Cancel, HPyListBuilder { _lst: self.raw })
         }
@@ -581,7 +605,6 @@ pub unsafe fn set_attr(c: RawCtx, h: HPy, name: HPy, v: HPy) -> c_int {
     call!(c, ctx_SetAttr, h, name, v)
 }
 
-
 /// `HPy_CallTupleDict`; `args` and `kw` may be NULL.
 ///
 /// # Safety
@@ -593,7 +616,6 @@ pub unsafe fn call_tuple_dict(c: RawCtx, f: HPy, args: HPy, kw: HPy) -> HPy {
 
 // ---------------------------------------------------------------------------------------------
 // Errors.
-
 
 /// `HPyErr_SetObject`.
 ///

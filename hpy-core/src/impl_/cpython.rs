@@ -27,15 +27,35 @@ unsafe fn run<F: PyFunction>(args: RawArgs) -> *mut py::PyObject {
     r.map_or(ptr::null_mut(), |x| x._i as *mut py::PyObject)
 }
 
-unsafe extern "C" fn noargs<F: PyFunction>(slf: *mut py::PyObject, _unused: *mut py::PyObject) -> *mut py::PyObject {
+unsafe extern "C" fn noargs<F: PyFunction>(
+    slf: *mut py::PyObject,
+    _unused: *mut py::PyObject,
+) -> *mut py::PyObject {
     // SAFETY: called by CPython (METH_NOARGS).
-    unsafe { run::<F>(RawArgs { slf: h(slf), args: ptr::null(), nargs: 0, kwnames: HPy::NULL }) }
+    unsafe {
+        run::<F>(RawArgs {
+            slf: h(slf),
+            args: ptr::null(),
+            nargs: 0,
+            kwnames: HPy::NULL,
+        })
+    }
 }
 
-unsafe extern "C" fn o<F: PyFunction>(slf: *mut py::PyObject, arg: *mut py::PyObject) -> *mut py::PyObject {
+unsafe extern "C" fn o<F: PyFunction>(
+    slf: *mut py::PyObject,
+    arg: *mut py::PyObject,
+) -> *mut py::PyObject {
     let arg = h(arg);
     // SAFETY: called by CPython (METH_O); `arg` outlives the call.
-    unsafe { run::<F>(RawArgs { slf: h(slf), args: &arg, nargs: 1, kwnames: HPy::NULL }) }
+    unsafe {
+        run::<F>(RawArgs {
+            slf: h(slf),
+            args: &arg,
+            nargs: 1,
+            kwnames: HPy::NULL,
+        })
+    }
 }
 
 unsafe extern "C" fn varargs<F: PyFunction>(
@@ -44,7 +64,12 @@ unsafe extern "C" fn varargs<F: PyFunction>(
     nargs: py::Py_ssize_t,
 ) -> *mut py::PyObject {
     // `HPy` is a `#[repr(C)]` word holding the `PyObject*`, so the array is one of handles.
-    let a = RawArgs { slf: h(slf), args: args.cast(), nargs: nargs as usize, kwnames: HPy::NULL };
+    let a = RawArgs {
+        slf: h(slf),
+        args: args.cast(),
+        nargs: nargs as usize,
+        kwnames: HPy::NULL,
+    };
     // SAFETY: called by CPython (METH_FASTCALL).
     unsafe { run::<F>(a) }
 }
@@ -55,23 +80,54 @@ unsafe extern "C" fn keywords<F: PyFunction>(
     nargs: py::Py_ssize_t,
     kwnames: *mut py::PyObject,
 ) -> *mut py::PyObject {
-    let a = RawArgs { slf: h(slf), args: args.cast(), nargs: nargs as usize, kwnames: h(kwnames) };
+    let a = RawArgs {
+        slf: h(slf),
+        args: args.cast(),
+        nargs: nargs as usize,
+        kwnames: h(kwnames),
+    };
     // SAFETY: called by CPython (METH_FASTCALL | METH_KEYWORDS).
     unsafe { run::<F>(a) }
 }
 
 /// The `PyMethodDef` of a function.
-pub const fn method_def<F: PyFunction>(name: &'static CStr, doc: &'static CStr, conv: Convention) -> py::PyMethodDef {
+pub const fn method_def<F: PyFunction>(
+    name: &'static CStr,
+    doc: &'static CStr,
+    conv: Convention,
+) -> py::PyMethodDef {
     let (ml_meth, ml_flags) = match conv {
-        Convention::NoArgs => (py::PyMethodDefPointer { PyCFunction: noargs::<F> }, py::METH_NOARGS),
-        Convention::O => (py::PyMethodDefPointer { PyCFunction: o::<F> }, py::METH_O),
-        Convention::Varargs => (py::PyMethodDefPointer { PyCFunctionFast: varargs::<F> }, py::METH_FASTCALL),
+        Convention::NoArgs => (
+            py::PyMethodDefPointer {
+                PyCFunction: noargs::<F>,
+            },
+            py::METH_NOARGS,
+        ),
+        Convention::O => (
+            py::PyMethodDefPointer {
+                PyCFunction: o::<F>,
+            },
+            py::METH_O,
+        ),
+        Convention::Varargs => (
+            py::PyMethodDefPointer {
+                PyCFunctionFast: varargs::<F>,
+            },
+            py::METH_FASTCALL,
+        ),
         Convention::Keywords => (
-            py::PyMethodDefPointer { PyCFunctionFastWithKeywords: keywords::<F> },
+            py::PyMethodDefPointer {
+                PyCFunctionFastWithKeywords: keywords::<F>,
+            },
             py::METH_FASTCALL | py::METH_KEYWORDS,
         ),
     };
-    py::PyMethodDef { ml_name: name.as_ptr(), ml_meth, ml_flags, ml_doc: doc.as_ptr() }
+    py::PyMethodDef {
+        ml_name: name.as_ptr(),
+        ml_meth,
+        ml_flags,
+        ml_doc: doc.as_ptr(),
+    }
 }
 
 /// The `Py_mod_exec` function of a module.
@@ -89,8 +145,14 @@ pub unsafe extern "C" fn exec<M: ModuleExec>(module: *mut py::PyObject) -> c_int
 /// The module slots: `Py_mod_exec`, then the terminator.
 pub const fn module_slots<M: ModuleExec>() -> [py::PyModuleDef_Slot; 2] {
     [
-        py::PyModuleDef_Slot { slot: py::Py_mod_exec, value: exec::<M> as *mut c_void },
-        py::PyModuleDef_Slot { slot: 0, value: ptr::null_mut() },
+        py::PyModuleDef_Slot {
+            slot: py::Py_mod_exec,
+            value: exec::<M> as *mut c_void,
+        },
+        py::PyModuleDef_Slot {
+            slot: 0,
+            value: ptr::null_mut(),
+        },
     ]
 }
 

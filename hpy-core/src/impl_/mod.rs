@@ -292,7 +292,13 @@ impl FunctionDescription {
         let varargs = if self.varargs {
             let rest = &positional[taken..];
             // SAFETY: `rest` holds live handles; the result is NULL or a new reference.
-            Some(unsafe { ctx.check(b::tuple_from_array(ctx.raw(), rest.as_ptr(), rest.len() as isize))? })
+            Some(unsafe {
+                ctx.check(b::tuple_from_array(
+                    ctx.raw(),
+                    rest.as_ptr(),
+                    rest.len() as isize,
+                ))?
+            })
         } else {
             if nargs > self.positional {
                 return Err(self.too_many_positional(nargs));
@@ -307,30 +313,36 @@ impl FunctionDescription {
             // SAFETY: the keyword values follow the positional arguments.
             let values = unsafe { core::slice::from_raw_parts(args.add(nargs), nkw) };
             for (j, &value) in values.iter().enumerate() {
-                let name_h = names.get_item(j)?;
-                let name: &str = name_h.extract()?;
-                match self.params[self.positional_only..].iter().position(|p| *p == name) {
-                    Some(k) => {
-                        let slot = &mut out[self.positional_only + k];
-                        if !slot.is_null() {
-                            return Err(Error::type_error(format!(
-                                "{}() got multiple values for argument '{name}'",
-                                self.name
-                            )));
+                // `kwnames` is a tuple with one str per keyword value.
+                crate::conv::with_item(&names, j, |name_h| -> Result<()> {
+                    let name: &str = name_h.extract()?;
+                    match self.params[self.positional_only..]
+                        .iter()
+                        .position(|p| *p == name)
+                    {
+                        Some(k) => {
+                            let slot = &mut out[self.positional_only + k];
+                            if !slot.is_null() {
+                                return Err(Error::type_error(format!(
+                                    "{}() got multiple values for argument '{name}'",
+                                    self.name
+                                )));
+                            }
+                            *slot = value;
                         }
-                        *slot = value;
+                        None if self.varkw => {
+                            let d = match &varkw {
+                                Some(d) => d,
+                                None => varkw.insert(ctx.dict()?),
+                            };
+                            // SAFETY: `value` is a live argument of this call.
+                            let v = unsafe { BorrowedHandle::new(ctx, value) };
+                            d.set_item(name_h, &*v)?;
+                        }
+                        None => return Err(self.unexpected_keyword(name)),
                     }
-                    None if self.varkw => {
-                        let d = match &varkw {
-                            Some(d) => d,
-                            None => varkw.insert(ctx.dict()?),
-                        };
-                        // SAFETY: `value` is a live argument of this call.
-                        let v = unsafe { BorrowedHandle::new(ctx, value) };
-                        d.set_item(&name_h, &*v)?;
-                    }
-                    None => return Err(self.unexpected_keyword(name)),
-                }
+                    Ok(())
+                })?;
             }
         }
         let missing: Vec<usize> = (0..self.params.len())
@@ -352,7 +364,10 @@ impl FunctionDescription {
             format!("from {min} to {max} positional arguments")
         };
         let were = if given == 1 { "was" } else { "were" };
-        Error::type_error(format!("{}() takes {takes} but {given} {were} given", self.name))
+        Error::type_error(format!(
+            "{}() takes {takes} but {given} {were} given",
+            self.name
+        ))
     }
 
     #[cold]
@@ -363,7 +378,10 @@ impl FunctionDescription {
                 self.name
             ))
         } else {
-            Error::type_error(format!("{}() got an unexpected keyword argument '{name}'", self.name))
+            Error::type_error(format!(
+                "{}() got an unexpected keyword argument '{name}'",
+                self.name
+            ))
         }
     }
 
@@ -378,7 +396,11 @@ impl FunctionDescription {
             return Error::type_error(format!(
                 "{}() missing {}: {}",
                 self.name,
-                plural(pos.len(), "required positional argument", "required positional arguments"),
+                plural(
+                    pos.len(),
+                    "required positional argument",
+                    "required positional arguments"
+                ),
                 quote_list(&pos)
             ));
         }
@@ -386,7 +408,11 @@ impl FunctionDescription {
         Error::type_error(format!(
             "{}() missing {}: {}",
             self.name,
-            plural(kw.len(), "required keyword-only argument", "required keyword-only arguments"),
+            plural(
+                kw.len(),
+                "required keyword-only argument",
+                "required keyword-only arguments"
+            ),
             quote_list(&kw)
         ))
     }
@@ -398,7 +424,9 @@ impl FunctionDescription {
         if given > self.positional {
             self.too_many_positional(given)
         } else {
-            let missing: Vec<usize> = (given..self.positional).filter(|&i| self.required[i]).collect();
+            let missing: Vec<usize> = (given..self.positional)
+                .filter(|&i| self.required[i])
+                .collect();
             self.missing(&missing)
         }
     }

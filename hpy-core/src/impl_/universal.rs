@@ -23,13 +23,23 @@ unsafe fn run<F: PyFunction>(ctx: *mut HPyContext, args: RawArgs) -> HPy {
 }
 
 unsafe extern "C" fn noargs_impl<F: PyFunction>(ctx: *mut HPyContext, slf: HPy) -> HPy {
-    let args = RawArgs { slf, args: ptr::null(), nargs: 0, kwnames: HPy::NULL };
+    let args = RawArgs {
+        slf,
+        args: ptr::null(),
+        nargs: 0,
+        kwnames: HPy::NULL,
+    };
     // SAFETY: called by the runtime with the context of this call.
     unsafe { run::<F>(ctx, args) }
 }
 
 unsafe extern "C" fn o_impl<F: PyFunction>(ctx: *mut HPyContext, slf: HPy, arg: HPy) -> HPy {
-    let args = RawArgs { slf, args: &arg, nargs: 1, kwnames: HPy::NULL };
+    let args = RawArgs {
+        slf,
+        args: &arg,
+        nargs: 1,
+        kwnames: HPy::NULL,
+    };
     // SAFETY: called by the runtime with the context of this call; `arg` outlives the call.
     unsafe { run::<F>(ctx, args) }
 }
@@ -40,7 +50,12 @@ unsafe extern "C" fn varargs_impl<F: PyFunction>(
     args: *const HPy,
     nargs: usize,
 ) -> HPy {
-    let args = RawArgs { slf, args, nargs, kwnames: HPy::NULL };
+    let args = RawArgs {
+        slf,
+        args,
+        nargs,
+        kwnames: HPy::NULL,
+    };
     // SAFETY: called by the runtime with the context of this call.
     unsafe { run::<F>(ctx, args) }
 }
@@ -52,7 +67,12 @@ unsafe extern "C" fn keywords_impl<F: PyFunction>(
     nargs: usize,
     kwnames: HPy,
 ) -> HPy {
-    let args = RawArgs { slf, args, nargs: nargs & !ARGUMENTS_OFFSET, kwnames };
+    let args = RawArgs {
+        slf,
+        args,
+        nargs: nargs & !ARGUMENTS_OFFSET,
+        kwnames,
+    };
     // SAFETY: called by the runtime with the context of this call.
     unsafe { run::<F>(ctx, args) }
 }
@@ -61,9 +81,18 @@ unsafe extern "C" fn noargs_trampoline<F: PyFunction>(
     slf: *mut cpy_PyObject,
     _unused: *mut cpy_PyObject,
 ) -> *mut cpy_PyObject {
-    let mut a = HPyFunc_args_NOARGS { self_: slf, result: ptr::null_mut() };
+    let mut a = HPyFunc_args_NOARGS {
+        self_: slf,
+        result: ptr::null_mut(),
+    };
     // SAFETY: `a` is the NOARGS argument struct and `noargs_impl` has the NOARGS signature.
-    unsafe { call_from_trampoline(HPyFunc_NOARGS, noargs_impl::<F> as HPyCFunction, (&raw mut a).cast()) };
+    unsafe {
+        call_from_trampoline(
+            HPyFunc_NOARGS,
+            noargs_impl::<F> as HPyCFunction,
+            (&raw mut a).cast(),
+        )
+    };
     a.result
 }
 
@@ -71,7 +100,11 @@ unsafe extern "C" fn o_trampoline<F: PyFunction>(
     slf: *mut cpy_PyObject,
     arg: *mut cpy_PyObject,
 ) -> *mut cpy_PyObject {
-    let mut a = HPyFunc_args_O { self_: slf, arg, result: ptr::null_mut() };
+    let mut a = HPyFunc_args_O {
+        self_: slf,
+        arg,
+        result: ptr::null_mut(),
+    };
     // SAFETY: `a` is the O argument struct and `o_impl` has the O signature.
     unsafe { call_from_trampoline(HPyFunc_O, o_impl::<F> as HPyCFunction, (&raw mut a).cast()) };
     a.result
@@ -82,10 +115,19 @@ unsafe extern "C" fn varargs_trampoline<F: PyFunction>(
     args: *const *mut cpy_PyObject,
     nargs: HPy_ssize_t,
 ) -> *mut cpy_PyObject {
-    let mut a = HPyFunc_args_VARARGS { self_: slf, args, nargs, result: ptr::null_mut() };
+    let mut a = HPyFunc_args_VARARGS {
+        self_: slf,
+        args,
+        nargs,
+        result: ptr::null_mut(),
+    };
     // SAFETY: `a` is the VARARGS argument struct and `varargs_impl` has that signature.
     unsafe {
-        call_from_trampoline(HPyFunc_VARARGS, varargs_impl::<F> as HPyCFunction, (&raw mut a).cast())
+        call_from_trampoline(
+            HPyFunc_VARARGS,
+            varargs_impl::<F> as HPyCFunction,
+            (&raw mut a).cast(),
+        )
     };
     a.result
 }
@@ -96,23 +138,41 @@ unsafe extern "C" fn keywords_trampoline<F: PyFunction>(
     nargsf: usize,
     kwnames: *mut cpy_PyObject,
 ) -> *mut cpy_PyObject {
-    let mut a = HPyFunc_args_KEYWORDS { self_: slf, args, nargsf, kwnames, result: ptr::null_mut() };
+    let mut a = HPyFunc_args_KEYWORDS {
+        self_: slf,
+        args,
+        nargsf,
+        kwnames,
+        result: ptr::null_mut(),
+    };
     // SAFETY: `a` is the KEYWORDS argument struct and `keywords_impl` has that signature.
     unsafe {
-        call_from_trampoline(HPyFunc_KEYWORDS, keywords_impl::<F> as HPyCFunction, (&raw mut a).cast())
+        call_from_trampoline(
+            HPyFunc_KEYWORDS,
+            keywords_impl::<F> as HPyCFunction,
+            (&raw mut a).cast(),
+        )
     };
     a.result
 }
 
 /// The `HPyDef` of a function.
-pub const fn method_def<F: PyFunction>(name: &'static CStr, doc: &'static CStr, conv: Convention) -> HPyDef {
+pub const fn method_def<F: PyFunction>(
+    name: &'static CStr,
+    doc: &'static CStr,
+    conv: Convention,
+) -> HPyDef {
     let (impl_, tramp, signature): (HPyCFunction, cpy_PyCFunction, HPyFunc_Signature) = match conv {
         Convention::NoArgs => (
             noargs_impl::<F> as HPyCFunction,
             noargs_trampoline::<F> as cpy_PyCFunction,
             HPyFunc_NOARGS,
         ),
-        Convention::O => (o_impl::<F> as HPyCFunction, o_trampoline::<F> as cpy_PyCFunction, HPyFunc_O),
+        Convention::O => (
+            o_impl::<F> as HPyCFunction,
+            o_trampoline::<F> as cpy_PyCFunction,
+            HPyFunc_O,
+        ),
         Convention::Varargs => (
             varargs_impl::<F> as HPyCFunction,
             varargs_trampoline::<F> as cpy_PyCFunction,
@@ -127,7 +187,13 @@ pub const fn method_def<F: PyFunction>(name: &'static CStr, doc: &'static CStr, 
     HPyDef {
         kind: HPyDef_Kind_Meth,
         u: HPyDefUnion {
-            meth: HPyMeth { name: name.as_ptr(), impl_, cpy_trampoline: tramp, signature, doc: doc.as_ptr() },
+            meth: HPyMeth {
+                name: name.as_ptr(),
+                impl_,
+                cpy_trampoline: tramp,
+                signature,
+                doc: doc.as_ptr(),
+            },
         },
     }
 }
@@ -144,9 +210,18 @@ unsafe extern "C" fn exec_impl<M: ModuleExec>(ctx: *mut HPyContext, module: HPy)
 }
 
 unsafe extern "C" fn exec_trampoline<M: ModuleExec>(module: *mut cpy_PyObject) -> c_int {
-    let mut a = HPyFunc_args_INQUIRY { arg0: module, result: 0 };
+    let mut a = HPyFunc_args_INQUIRY {
+        arg0: module,
+        result: 0,
+    };
     // SAFETY: `a` is the INQUIRY argument struct and `exec_impl` has that signature.
-    unsafe { call_from_trampoline(HPyFunc_INQUIRY, exec_impl::<M> as HPyCFunction, (&raw mut a).cast()) };
+    unsafe {
+        call_from_trampoline(
+            HPyFunc_INQUIRY,
+            exec_impl::<M> as HPyCFunction,
+            (&raw mut a).cast(),
+        )
+    };
     a.result
 }
 
@@ -182,7 +257,13 @@ pub const fn module_def(
     defines: *mut *mut HPyDef,
     globals: *mut *mut HPyGlobal,
 ) -> HPyModuleDef {
-    HPyModuleDef { doc: doc.as_ptr(), size: 0, legacy_methods: ptr::null_mut(), defines, globals }
+    HPyModuleDef {
+        doc: doc.as_ptr(),
+        size: 0,
+        legacy_methods: ptr::null_mut(),
+        defines,
+        globals,
+    }
 }
 
 /// The globals every module lists (ours, before the user's).

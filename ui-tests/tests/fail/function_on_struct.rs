@@ -1,0 +1,4 @@
+#[hpy::function]
+struct NotAFunction;
+
+fn main() {}

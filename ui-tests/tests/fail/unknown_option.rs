@@ -1,0 +1,7 @@
+#[hpy::module]
+mod m {
+    #[hpy::function(nmae = "f")]
+    fn f() {}
+}
+
+fn main() {}
