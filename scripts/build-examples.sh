@@ -51,9 +51,14 @@ for pyproject in examples/*/pyproject.toml; do
     maturin_build "$dir/Cargo.toml" cpython "$WHEELS/cpython"
 
     log "$name: universal wheel"
-    # maturin warns that the library has no PyInit_<mod>: expected for a universal binary.
-    maturin_build "$dir/Cargo.toml" universal "$TMP/$name" 2>&1 \
-        | grep -v "Couldn't find the symbol \`PyInit_" >&2 || true
+    # maturin warns that the library has no PyInit_<mod>: expected for a universal binary, so
+    # that line is filtered out of its output (after checking that the build succeeded).
+    if ! maturin_build "$dir/Cargo.toml" universal "$TMP/$name" >"$TMP/$name.log" 2>&1; then
+        cat "$TMP/$name.log" >&2
+        log "$name: maturin failed in universal mode" >&2
+        exit 1
+    fi
+    grep -v "Couldn't find the symbol \`PyInit_" "$TMP/$name.log" >&2 || true
     shopt -s nullglob
     raw=("$TMP/$name"/*.whl)
     shopt -u nullglob
@@ -88,4 +93,6 @@ make_venv "$VENVS/$PYTAG-cpython" "$WHEELS/cpython"
 make_venv "$VENVS/$PYTAG-universal" "$WHEELS/universal" 'hpy==0.9.0'
 
 log "built and installed: ${examples[*]}"
-log "wheels: $(cd "$WHEELS" && ls cpython/*.whl universal/*.whl | tr '\n' ' ')"
+for whl in "$WHEELS"/cpython/*.whl "$WHEELS"/universal/*.whl; do
+    log "wheel: ${whl#"$ROOT"/}"
+done

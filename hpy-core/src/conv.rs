@@ -128,6 +128,19 @@ fn short_repr(h: &Handle<'_>) -> String {
     }
 }
 
+/// The value of an integer-like object for messages: `repr(operator.index(h))`.
+fn int_repr(h: &Handle<'_>) -> String {
+    let ctx = h.ctx();
+    // SAFETY: the handle is live; the result is NULL or a new reference.
+    match unsafe { ctx.check(b::index(ctx.raw(), h.as_raw())) } {
+        Ok(i) => short_repr(&i),
+        Err(e) => {
+            e.discard(ctx);
+            short_repr(h)
+        }
+    }
+}
+
 fn out_of_range(
     h: &Handle<'_>,
     rust_type: &str,
@@ -136,7 +149,7 @@ fn out_of_range(
 ) -> Error {
     Error::overflow_error(format!(
         "{} does not fit in {rust_type} (expected an int in {min}..={max})",
-        short_repr(h)
+        int_repr(h)
     ))
 }
 
@@ -596,10 +609,15 @@ fn as_list_or_tuple<'c>(h: &Handle<'c>, what: &str) -> Result<Option<Handle<'c>>
             return Err(type_mismatch(h, what));
         }
     }
+    // `iter(obj)` tells an object that is not iterable (our message) from an iterable that
+    // raises while it is consumed (its own exception, whatever the type).
+    let iterator = h
+        .ctx()
+        .builtin("iter")?
+        .call(&[h])
+        .map_err(|_| replace_type_error(h, what))?;
     let list = h.ctx().builtin_type(BuiltinType::List);
-    list.call(&[h])
-        .map(Some)
-        .map_err(|_| replace_type_error(h, what))
+    list.call(&[&iterator]).map(Some)
 }
 
 fn extract_seq<'c, T, C>(h: &Handle<'c>, what: &str, mut push: C) -> Result<()>

@@ -119,9 +119,9 @@ impl<'c> Ctx<'c> {
     }
 
     /// The `builtins` module.
-    pub fn builtins(self) -> Handle<'c> {
-        // SAFETY: the module is live for the whole call.
-        unsafe { self.dup_raw(b::builtins(self.raw)) }
+    pub fn builtins(self) -> Result<Handle<'c>> {
+        // SAFETY: the name is NUL-terminated; the result is NULL or a new reference.
+        unsafe { self.check(b::import_module(self.raw, c"builtins".as_ptr())) }
     }
 
     /// A built-in type.
@@ -169,9 +169,23 @@ impl<'c> Ctx<'c> {
         }
     }
 
-    /// A built-in function or type by name, e.g. `ctx.builtin("len")`.
+    /// A built-in function or type by name, e.g. `ctx.builtin("len")`; `AttributeError` if
+    /// there is none.
     pub fn builtin(self, name: &str) -> Result<Handle<'c>> {
-        self.builtins().getattr(name)
+        // SAFETY: the namespace is live for the whole call.
+        let ns = unsafe { self.dup_raw(b::builtins(self.raw)) };
+        // The context's builtins are the module on some runtimes and its dict on others.
+        // SAFETY: the handle is live.
+        if !unsafe { b::dict_check(self.raw, ns.as_raw()) } {
+            return ns.getattr(name);
+        }
+        let key = self.str(name)?;
+        // SAFETY: both handles are live; the result is NULL or a new reference.
+        let found = unsafe { self.check(b::get_item(self.raw, ns.as_raw(), key.as_raw())) };
+        found.map_err(|e| {
+            e.discard(self);
+            Error::attribute_error(format!("module 'builtins' has no attribute '{name}'"))
+        })
     }
 }
 

@@ -261,7 +261,7 @@ impl FunctionSpec {
         let body = self.call_body(krate);
         quote! {
             #[doc(hidden)]
-            #[allow(non_camel_case_types)]
+            #[allow(non_camel_case_types, dead_code)]
             #vis struct #ident {
                 _private: (),
             }
@@ -420,7 +420,8 @@ impl FunctionSpec {
                             // A string literal also serves `String` and `Cow<str>` parameters.
                             let default = match default {
                                 Expr::Lit(l) if matches!(l.lit, syn::Lit::Str(_)) => {
-                                    quote_spanned!(l.span()=> ::core::convert::From::from(#l))
+                                    let f = respan(quote!(#krate::impl_::str_default), l.span());
+                                    quote!(#f(#l))
                                 }
                                 other => quote!(#other),
                             };

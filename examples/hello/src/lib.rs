@@ -128,8 +128,13 @@ pub mod hello {
 
     /// Returns None when given None, else the doubled value.
     #[hpy::function]
-    fn double_or_none(x: Option<i64>) -> Option<i64> {
-        x.map(|v| v * 2)
+    fn double_or_none(x: Option<i64>) -> Result<Option<i64>> {
+        x.map(|v| {
+            v.checked_mul(2).ok_or_else(|| {
+                Error::overflow_error("double_or_none: the result does not fit in i64")
+            })
+        })
+        .transpose()
     }
 
     /// Swaps a pair.

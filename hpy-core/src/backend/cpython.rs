@@ -122,7 +122,17 @@ exception_table! {
     66 => PyExc_UnicodeWarning, 67 => PyExc_BytesWarning, 68 => PyExc_ResourceWarning,
 }
 
-/// `builtins`, borrowed.
+/// `PyImport_ImportModule`.
+///
+/// # Safety
+/// See the module contract; `name` is NUL-terminated.
+#[inline(always)]
+pub unsafe fn import_module(_c: RawCtx, name: *const c_char) -> HPy {
+    // SAFETY: the GIL is held and `name` is NUL-terminated.
+    h(unsafe { py::PyImport_ImportModule(name) })
+}
+
+/// The `builtins` module, borrowed.
 ///
 /// # Safety
 /// See the module contract.
@@ -411,13 +421,30 @@ pub unsafe fn sequence_item(_c: RawCtx, x: HPy, i: HPy_ssize_t) -> HPy {
     unsafe {
         let (size, item) = if py::PyList_Check(o(x)) != 0 {
             let n = py::PyList_GET_SIZE(o(x));
-            (n, if i < n { py::PyList_GET_ITEM(o(x), i) } else { core::ptr::null_mut() })
+            (
+                n,
+                if i < n {
+                    py::PyList_GET_ITEM(o(x), i)
+                } else {
+                    core::ptr::null_mut()
+                },
+            )
         } else {
             let n = py::PyTuple_GET_SIZE(o(x));
-            (n, if i < n { py::PyTuple_GET_ITEM(o(x), i) } else { core::ptr::null_mut() })
+            (
+                n,
+                if i < n {
+                    py::PyTuple_GET_ITEM(o(x), i)
+                } else {
+                    core::ptr::null_mut()
+                },
+            )
         };
         if i >= size {
-            py::PyErr_SetString(py::PyExc_IndexError, c"sequence index out of range".as_ptr());
+            py::PyErr_SetString(
+                py::PyExc_IndexError,
+                c"sequence index out of range".as_ptr(),
+            );
             return HPy::NULL;
         }
         py::Py_INCREF(item);

@@ -15,6 +15,13 @@ use crate::ffi::*;
 #[repr(transparent)]
 pub struct RawCtx(pub *mut HPyContext);
 
+// SAFETY: a `RawCtx` is only a pointer value; `Ctx`, which wraps it, is what ties a context to
+// its call and its thread (it is neither `Send` nor `Sync`). Implementing both here keeps the
+// two backends' `RawCtx` alike, so that a misuse reports the same error in both modes.
+unsafe impl Send for RawCtx {}
+// SAFETY: as above.
+unsafe impl Sync for RawCtx {}
+
 /// Calls the context function `$f` with the context as its first argument.
 macro_rules! call {
     ($c:expr, $f:ident $(, $a:expr)* $(,)?) => {{
@@ -156,7 +163,16 @@ pub unsafe fn builtin_exception(c: RawCtx, idx: usize) -> HPy {
     }
 }
 
-/// `builtins`, borrowed.
+/// `HPyImport_ImportModule`.
+///
+/// # Safety
+/// See the module contract; `name` is NUL-terminated.
+#[inline(always)]
+pub unsafe fn import_module(c: RawCtx, name: *const c_char) -> HPy {
+    call!(c, ctx_Import_ImportModule, name)
+}
+
+/// `h_Builtins`, borrowed: the builtins namespace (a dict on CPython's `hpy.universal`).
 ///
 /// # Safety
 /// See the module contract.

@@ -301,7 +301,8 @@ impl FunctionDescription {
             })
         } else {
             if nargs > self.positional {
-                return Err(self.too_many_positional(nargs));
+                let kwonly = self.keyword_only_given(ctx, kwnames);
+                return Err(self.too_many_positional(nargs, kwonly));
             }
             None
         };
@@ -339,7 +340,7 @@ impl FunctionDescription {
                             let v = unsafe { BorrowedHandle::new(ctx, value) };
                             d.set_item(name_h, &*v)?;
                         }
-                        None => return Err(self.unexpected_keyword(name)),
+                        None => return Err(self.unexpected_keyword(ctx, kwnames, name)),
                     }
                     Ok(())
                 })?;
@@ -354,8 +355,32 @@ impl FunctionDescription {
         Ok(Extra { varargs, varkw })
     }
 
+    /// How many keyword-only parameters a call passed (for the "too many positional"
+    /// message, which mentions them as CPython does).
     #[cold]
-    fn too_many_positional(&self, given: usize) -> Error {
+    fn keyword_only_given(&self, ctx: Ctx<'_>, kwnames: HPy) -> usize {
+        self.keyword_names(ctx, kwnames)
+            .iter()
+            .filter(|n| self.params[self.positional..].contains(&n.as_str()))
+            .count()
+    }
+
+    /// The keyword names of a call, as Rust strings (for error messages only).
+    #[cold]
+    fn keyword_names(&self, ctx: Ctx<'_>, kwnames: HPy) -> Vec<String> {
+        if kwnames.is_null() {
+            return Vec::new();
+        }
+        // SAFETY: `kwnames` is a live tuple of this call.
+        let names = unsafe { BorrowedHandle::new(ctx, kwnames) };
+        let n = names.len().unwrap_or(0);
+        (0..n)
+            .filter_map(|j| crate::conv::with_item(&names, j, |h| h.extract::<String>()).ok())
+            .collect()
+    }
+
+    #[cold]
+    fn too_many_positional(&self, given: usize, kwonly_given: usize) -> Error {
         let max = self.positional;
         let min = self.required[..max].iter().filter(|r| **r).count();
         let takes = if min == max {
@@ -363,26 +388,45 @@ impl FunctionDescription {
         } else {
             format!("from {min} to {max} positional arguments")
         };
-        let were = if given == 1 { "was" } else { "were" };
-        Error::type_error(format!(
-            "{}() takes {takes} but {given} {were} given",
-            self.name
-        ))
+        let given = if kwonly_given > 0 {
+            format!(
+                "{} (and {}) were",
+                plural(given, "positional argument", "positional arguments"),
+                plural(
+                    kwonly_given,
+                    "keyword-only argument",
+                    "keyword-only arguments"
+                )
+            )
+        } else if given == 1 {
+            "1 was".to_owned()
+        } else {
+            format!("{given} were")
+        };
+        Error::type_error(format!("{}() takes {takes} but {given} given", self.name))
     }
 
+    /// `name` matches no parameter. Like CPython, report every positional-only parameter
+    /// passed by keyword if there is one, else the unexpected keyword.
     #[cold]
-    fn unexpected_keyword(&self, name: &str) -> Error {
-        if self.params[..self.positional_only].contains(&name) {
-            Error::type_error(format!(
-                "{}() got some positional-only arguments passed as keyword arguments: '{name}'",
-                self.name
-            ))
-        } else {
-            Error::type_error(format!(
-                "{}() got an unexpected keyword argument '{name}'",
-                self.name
-            ))
+    fn unexpected_keyword(&self, ctx: Ctx<'_>, kwnames: HPy, name: &str) -> Error {
+        let posonly = &self.params[..self.positional_only];
+        let misused: Vec<String> = self
+            .keyword_names(ctx, kwnames)
+            .into_iter()
+            .filter(|n| posonly.contains(&n.as_str()))
+            .collect();
+        if !misused.is_empty() {
+            return Error::type_error(format!(
+                "{}() got some positional-only arguments passed as keyword arguments: '{}'",
+                self.name,
+                misused.join(", ")
+            ));
         }
+        Error::type_error(format!(
+            "{}() got an unexpected keyword argument '{name}'",
+            self.name
+        ))
     }
 
     #[cold]
@@ -422,7 +466,7 @@ impl FunctionDescription {
     #[cold]
     pub fn wrong_count(&self, given: usize) -> Error {
         if given > self.positional {
-            self.too_many_positional(given)
+            self.too_many_positional(given, 0)
         } else {
             let missing: Vec<usize> = (given..self.positional)
                 .filter(|&i| self.required[i])
@@ -442,6 +486,13 @@ pub unsafe fn arg_slot<'c>(ctx: Ctx<'c>, raw: HPy) -> Option<BorrowedHandle<'c>>
     (!raw.is_null()).then(|| unsafe { BorrowedHandle::new(ctx, raw) })
 }
 
+/// The value of a string-literal default for a parameter of type `T` (`&str`, `String`,
+/// `Cow<str>`, ...).
+#[inline(always)]
+pub fn str_default<T: From<&'static str>>(s: &'static str) -> T {
+    T::from(s)
+}
+
 /// Converts one argument, naming the function and the parameter in any error made in Rust.
 #[inline(always)]
 pub fn extract_argument<'a, 'c, T: FromHandle<'a, 'c>>(
@@ -459,4 +510,106 @@ pub fn extract_argument<'a, 'c, T: FromHandle<'a, 'c>>(
 #[inline(never)]
 fn argument_error(e: Error, function: &str, param: &str) -> Error {
     e.with_prefix(format_args!("{function}() argument '{param}': "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn desc(
+        params: &'static [&'static str],
+        required: &'static [bool],
+        positional_only: usize,
+        positional: usize,
+    ) -> FunctionDescription {
+        FunctionDescription {
+            name: "f",
+            params,
+            required,
+            positional_only,
+            positional,
+            varargs: false,
+            varkw: false,
+        }
+    }
+
+    fn msg(e: Error) -> String {
+        assert!(e.is(Builtin::TypeError), "{e}");
+        e.message().unwrap().to_owned()
+    }
+
+    #[test]
+    fn too_many_positional_matches_python() {
+        let d = desc(&["a", "b"], &[true, true], 0, 2);
+        assert_eq!(
+            msg(d.wrong_count(3)),
+            "f() takes 2 positional arguments but 3 were given"
+        );
+        let d = desc(&["a", "b"], &[true, false], 0, 2);
+        assert_eq!(
+            msg(d.wrong_count(3)),
+            "f() takes from 1 to 2 positional arguments but 3 were given"
+        );
+        let d = desc(&["a"], &[true], 1, 1);
+        assert_eq!(
+            msg(d.wrong_count(2)),
+            "f() takes 1 positional argument but 2 were given"
+        );
+        let d = desc(&[], &[], 0, 0);
+        assert_eq!(
+            msg(d.wrong_count(1)),
+            "f() takes 0 positional arguments but 1 was given"
+        );
+    }
+
+    #[test]
+    fn missing_arguments_match_python() {
+        let d = desc(&["a", "b", "c"], &[true, true, true], 0, 3);
+        assert_eq!(
+            msg(d.wrong_count(2)),
+            "f() missing 1 required positional argument: 'c'"
+        );
+        assert_eq!(
+            msg(d.wrong_count(1)),
+            "f() missing 2 required positional arguments: 'b' and 'c'"
+        );
+        assert_eq!(
+            msg(d.wrong_count(0)),
+            "f() missing 3 required positional arguments: 'a', 'b', and 'c'"
+        );
+        let d = desc(&["a", "k"], &[true, true], 0, 1);
+        assert_eq!(
+            msg(d.missing(&[1])),
+            "f() missing 1 required keyword-only argument: 'k'"
+        );
+    }
+
+    #[test]
+    fn too_many_positional_mentions_keyword_only_arguments() {
+        let d = desc(&["a", "b", "c"], &[true, false, false], 0, 2);
+        assert_eq!(
+            msg(d.too_many_positional(3, 1)),
+            "f() takes from 1 to 2 positional arguments but 3 positional arguments \
+             (and 1 keyword-only argument) were given"
+        );
+        assert_eq!(
+            msg(d.too_many_positional(1, 2)),
+            "f() takes from 1 to 2 positional arguments but 1 positional argument \
+             (and 2 keyword-only arguments) were given"
+        );
+    }
+
+    #[test]
+    fn argument_errors_name_function_and_parameter() {
+        let e = argument_error(Error::type_error("expected int, got str"), "add", "b");
+        assert_eq!(
+            e.to_string(),
+            "TypeError: add() argument 'b': expected int, got str"
+        );
+        let e = argument_error(Error::pending(), "add", "b");
+        assert!(e.is_pending());
+        assert!(e.message().is_none());
+        // A pending exception is not ours to rewrite; drop it without a context.
+        std::mem::forget(e);
+    }
 }

@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# Runs every test of the project; the README and CI (.ci/run) call it. Exits non-zero if
+# anything fails. Starts with scripts/setup.sh (idempotent), so it works on a fresh machine.
+#
+# Steps (in order; a failing step stops the run, with a banner saying which one):
+#   fmt         cargo fmt --all -- --check
+#   clippy      cargo clippy --workspace --all-targets -D warnings, CPython-ABI and universal
+#   cargo-test  cargo test --workspace (unit, integration, ui and doc tests), both backends
+#   build       scripts/build-examples.sh: wheels of every example in both backends, one venv
+#               per leg with the wheels installed
+#   pytest      each example's tests (examples/<name>/tests) in three legs:
+#                 cpXY-cpython    CPython-ABI wheel               HPY_TEST_EXPECT=cpython
+#                 cpXY-universal  universal wheel                 HPY_TEST_EXPECT=universal
+#                 cpXY-debug      universal wheel, HPy debug mode HPY=debug HPY_TEST_EXPECT=debug
+#               All legs run even if one fails, then a summary line per leg is printed.
+#
+# Usage: scripts/test.sh [--only STEP[,STEP...]]
+#   --only  run only the given steps (for local iteration; the output says it was not a full
+#           run). CI always runs everything.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+ALL_STEPS=(fmt clippy cargo-test build pytest)
+ONLY=""
+while [ $# -gt 0 ]; do
+    case $1 in
+        --only) ONLY=${2:?--only needs a comma-separated list of: ${ALL_STEPS[*]}}; shift 2 ;;
+        --only=*) ONLY=${1#--only=}; shift ;;
+        -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "test.sh: unknown argument: $1 (try --help)" >&2; exit 2 ;;
+    esac
+done
+if [ -n "$ONLY" ]; then
+    for s in ${ONLY//,/ }; do
+        case " ${ALL_STEPS[*]} " in
+            *" $s "*) ;;
+            *) echo "test.sh: unknown step '$s' (steps: ${ALL_STEPS[*]})" >&2; exit 2 ;;
+        esac
+    done
+fi
+
+PYTHON=${PYTHON:-python3}
+PYTAG=$("$PYTHON" -c 'import sys; print("cp%d%d" % sys.version_info[:2])')
+RESULTS=$ROOT/build/test-results
+START=$(date +%s)
+SUMMARY=()
+CURRENT=""
+
+banner() {
+    printf '\n\033[1m==== %s ====\033[0m\n' "$*"
+}
+
+elapsed() {
+    echo "$(( $(date +%s) - $1 ))s"
+}
+
+# Prints what ran, and on failure which step failed. Runs on every exit.
+finish() {
+    local rc=$?
+    set +e
+    printf '\n\033[1m==== summary ====\033[0m\n'
+    local line
+    for line in "${SUMMARY[@]}"; do
+        printf '  %s\n' "$line"
+    done
+    if [ "$rc" -ne 0 ] && [ -n "$CURRENT" ]; then
+        printf '  FAIL  %s\n' "$CURRENT"
+    fi
+    [ -n "$ONLY" ] && printf '  (not a full run: --only %s)\n' "$ONLY"
+    if [ "$rc" -eq 0 ]; then
+        printf 'test.sh: all passed in %s\n' "$(elapsed "$START")"
+    else
+        printf 'test.sh: FAILED (exit %s) after %s\n' "$rc" "$(elapsed "$START")" >&2
+    fi
+    [ -n "${PYTEST_CWD:-}" ] && rm -rf "$PYTEST_CWD"
+    exit "$rc"
+}
+trap finish EXIT
+
+bash "$ROOT/scripts/setup.sh"
+
+wanted() {
+    [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]
+}
+
+# run_step NAME COMMAND...: a banner, the command, a summary line. A failure exits (set -e),
+# and `finish` reports NAME as the failed step.
+run_step() {
+    local name=$1
+    shift
+    CURRENT=$name
+    banner "$name: $*"
+    local t0
+    t0=$(date +%s)
+    "$@"
+    SUMMARY+=("ok    $name ($(elapsed "$t0"))")
+    CURRENT=""
+}
+
+# ---------------------------------------------------------------------------------------------
+# a. Formatting.
+if wanted fmt; then
+    run_step "fmt" cargo fmt --all -- --check
+fi
+
+# ---------------------------------------------------------------------------------------------
+# b. Lints, in both backends (each compiles different code behind cfg(hpy_abi)).
+if wanted clippy; then
+    run_step "clippy (cpython)" env HPY_ABI=cpython cargo clippy --workspace --all-targets -- -D warnings
+    run_step "clippy (universal)" env HPY_ABI=universal cargo clippy --workspace --all-targets -- -D warnings
+fi
+
+# ---------------------------------------------------------------------------------------------
+# c. Rust tests, in both backends, doc tests included.
+#
+# Doc tests in CPython-ABI mode: an extension module does not link libpython, so a doc test
+# binary that actually *calls* the CPython API would fail to link. Checked (cargo 1.95,
+# pyo3-ffi 0.30): today every doc test only defines items and has an empty `main`, the linker
+# drops the unused code, and `cargo test --workspace` passes in CPython mode too, so both
+# backends run the full suite. Should CPython-mode doc tests ever fail to link, run
+# `cargo test --workspace --lib --bins --tests` for CPython mode here and keep the full run
+# (doc tests included) for universal mode, which links nothing of Python.
+#
+# --no-fail-fast: a failing test binary does not hide the results of the others (the step
+# still fails).
+if wanted cargo-test; then
+    run_step "cargo test (cpython)" env HPY_ABI=cpython cargo test --workspace --no-fail-fast
+    run_step "cargo test (universal)" env HPY_ABI=universal cargo test --workspace --no-fail-fast
+fi
+
+# ---------------------------------------------------------------------------------------------
+# d. Wheels and venvs.
+if wanted build; then
+    run_step "build examples" bash scripts/build-examples.sh
+fi
+
+# ---------------------------------------------------------------------------------------------
+# e. The examples' Python tests, one leg per runtime/mode.
+#
+# pytest runs from an empty temporary directory with --import-mode=importlib and the repo as
+# rootdir, so neither the examples' source folders nor the test folders can shadow the
+# installed modules (the default "prepend" mode would put examples/ on sys.path, and
+# importlib mode with rootdir=examples/ would register a fake package `hello`). --confcutdir
+# makes pytest load examples/conftest.py even though it finds examples/<name>/pyproject.toml
+# as its config file. The conftest then checks that the imported module is the installed
+# build the leg expects (HPY_TEST_EXPECT).
+#
+# RUST_BACKTRACE=0: the suites trigger panics on purpose; symbolising a backtrace for each one
+# costs ~80 ms under hpy.universal. PYTHONDONTWRITEBYTECODE keeps __pycache__ out of examples/.
+if wanted pytest; then
+    CURRENT="pytest"
+    PYTEST_CWD=$(mktemp -d "${TMPDIR:-/tmp}/hpy-pytest.XXXXXX")
+    mkdir -p "$RESULTS"
+    failed_legs=0
+
+    # leg NAME VENV ENV-ASSIGNMENTS...: runs every example's tests with the venv's python.
+    leg() {
+        local leg=$1 venv=$ROOT/build/venv/$2
+        shift 2
+        local tests_dir name log rc t0 counts
+        for tests_dir in examples/*/tests; do
+            [ -d "$tests_dir" ] || continue
+            name=$(basename "$(dirname "$tests_dir")")
+            log=$RESULTS/$name-$leg.log
+            banner "pytest: $name, $leg ($*)"
+            t0=$(date +%s)
+            set +e
+            (
+                cd "$PYTEST_CWD" &&
+                    env -u HPY "$@" \
+                        HPY_TEST_WHEEL_DIR="$ROOT/build/wheels" \
+                        RUST_BACKTRACE=0 PYTHONDONTWRITEBYTECODE=1 \
+                        "$venv/bin/python" -m pytest "$ROOT/$tests_dir" \
+                        -p no:cacheprovider --import-mode=importlib \
+                        --rootdir "$ROOT" --confcutdir "$ROOT/examples" \
+                        -q -rfEXx --junitxml "$RESULTS/$name-$leg.xml"
+            ) 2>&1 | tee "$log"
+            rc=${PIPESTATUS[0]}
+            set -e
+            # pytest's last line, e.g. "424 passed, 4 xfailed in 1.65s".
+            counts=$(grep -E '^=*\s*[0-9]+ (passed|failed|error|errors|xfailed|skipped|deselected)|no tests ran' "$log" \
+                | tail -n 1 | sed -E 's/^=+ //; s/ =+$//' || true)
+            if [ "$rc" -eq 0 ]; then
+                SUMMARY+=("ok    pytest $name $leg: ${counts:-?} ($(elapsed "$t0"))")
+            else
+                SUMMARY+=("FAIL  pytest $name $leg: ${counts:-exit $rc} ($(elapsed "$t0")) log: ${log#"$ROOT"/}")
+                failed_legs=$((failed_legs + 1))
+            fi
+        done
+    }
+
+    leg "$PYTAG-cpython" "$PYTAG-cpython" HPY_TEST_EXPECT=cpython
+    leg "$PYTAG-universal" "$PYTAG-universal" HPY_TEST_EXPECT=universal
+    leg "$PYTAG-debug" "$PYTAG-universal" HPY=debug HPY_TEST_EXPECT=debug
+
+    if [ "$failed_legs" -ne 0 ]; then
+        CURRENT="pytest ($failed_legs leg(s) failed)"
+        exit 1
+    fi
+    CURRENT=""
+fi
