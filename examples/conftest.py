@@ -199,10 +199,21 @@ def extension_path(example_module) -> pathlib.Path:
     return loaded_extension_path(example_module)
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "leaks_on_purpose: the test leaks handles deliberately and checks the leak detector "
+        "itself; the autouse leak check stays out of its way",
+    )
+
+
 @pytest.fixture(autouse=True)
-def _hpy_leak_check():
+def _hpy_leak_check(request):
     """Under HPY=debug: any handle the extension leaks during the test fails it."""
-    if os.environ.get("HPY", "").strip().lower() != "debug":
+    if (
+        os.environ.get("HPY", "").strip().lower() != "debug"
+        or request.node.get_closest_marker("leaks_on_purpose") is not None
+    ):
         yield CONFTEST_ACTIVE
         return
     from hpy.debug import LeakDetector

@@ -223,6 +223,13 @@ pub mod hello {
         obj.repr()
     }
 
+    /// Leaks one new handle on purpose (`Handle::into_raw` without closing it), so that the
+    /// tests can prove HPy's debug-mode leak detector is really watching.
+    #[hpy::function]
+    fn leak_one_handle(ctx: Ctx<'_>) {
+        let _leaked = ctx.str("leaked on purpose").map(Handle::into_raw);
+    }
+
     /// Returns the context's idea of None, True and False.
     #[hpy::function]
     fn constants<'c>(ctx: Ctx<'c>) -> (Handle<'c>, Handle<'c>, Handle<'c>) {

@@ -14,6 +14,7 @@ import gc
 import inspect
 import math
 import pathlib
+import os
 import re
 import struct
 import sys
@@ -1393,3 +1394,18 @@ def test_overflow_message_shows_the_value_of_an_index_object():
         Big(), 2, 3, 4, 5, 6, 7, 8,
         message="ints() argument 'a': 1000 does not fit in i8 (expected an int in -128..=127)",
     )
+
+
+@pytest.mark.leaks_on_purpose
+def test_debug_mode_leak_detector_is_active():
+    """The debug leg is only worth something if leaks are caught: leak one handle on purpose
+    and check that hpy.debug.LeakDetector reports it (in the other legs, just call it)."""
+    if os.environ.get("HPY", "").lower() != "debug":
+        hello.leak_one_handle()
+        return
+    from hpy.debug import LeakDetector
+    from hpy.debug.leakdetector import HPyLeakError
+
+    with pytest.raises(HPyLeakError, match="1 unclosed handle"):
+        with LeakDetector():
+            hello.leak_one_handle()
