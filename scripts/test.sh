@@ -4,7 +4,8 @@
 #
 # Steps (in order; a failing step stops the run, with a banner saying which one):
 #   fmt         cargo fmt --all -- --check
-#   clippy      cargo clippy --workspace --all-targets -D warnings, CPython-ABI and universal
+#   clippy      cargo clippy --workspace --all-targets -D warnings, CPython-ABI and universal;
+#               cargo doc with warnings denied
 #   cargo-test  cargo test --workspace (unit, integration, ui and doc tests), both backends
 #   build       scripts/build-examples.sh: wheels of every example in both backends, one venv
 #               per leg with the wheels installed
@@ -110,6 +111,8 @@ fi
 if wanted clippy; then
     run_step "clippy (cpython)" env HPY_ABI=cpython cargo clippy --workspace --all-targets -- -D warnings
     run_step "clippy (universal)" env HPY_ABI=universal cargo clippy --workspace --all-targets -- -D warnings
+    # Every public item documented, no broken intra-doc links.
+    run_step "rustdoc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 fi
 
 # ---------------------------------------------------------------------------------------------

@@ -247,7 +247,13 @@ impl FunctionSpec {
     }
 
     /// The hidden type that carries the definition, and its `PyFunction` impl.
-    pub fn generate(&self, krate: &Path, vis: &syn::Visibility) -> TokenStream {
+    /// `cfgs` are the function's `#[cfg]` attributes, repeated on what is generated.
+    pub fn generate(
+        &self,
+        krate: &Path,
+        vis: &syn::Visibility,
+        cfgs: &[syn::Attribute],
+    ) -> TokenStream {
         let ident = &self.rust_ident;
         let py_name = &self.py_name;
         let name_c = c_str_lit(py_name, self.name_span);
@@ -260,12 +266,14 @@ impl FunctionSpec {
         };
         let body = self.call_body(krate);
         quote! {
+            #(#cfgs)*
             #[doc(hidden)]
             #[allow(non_camel_case_types, dead_code)]
             #vis struct #ident {
                 _private: (),
             }
 
+            #(#cfgs)*
             impl #krate::impl_::PyFunction for #ident {
                 const DEF: #krate::impl_::MethodDef =
                     #krate::impl_::method_def::<#ident>(#name_c, #doc_c, #krate::impl_::Convention::#conv);

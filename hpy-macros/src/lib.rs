@@ -40,7 +40,7 @@ pub fn function(args: TokenStream, input: TokenStream) -> TokenStream {
     let krate = util::crate_path(opts.krate.as_ref());
     let spec = function::FunctionSpec::new(&func, &opts, &mut errors);
     let generated = match (&spec, errors.is_empty()) {
-        (Some(spec), true) => spec.generate(&krate, &func.vis),
+        (Some(spec), true) => spec.generate(&krate, &func.vis, &[]),
         _ => errors.to_compile_errors(),
     };
     quote!(#func #generated).into()

@@ -102,9 +102,10 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     });
     let doc = doc_text(&item.attrs);
 
-    let mut functions: Vec<(String, syn::Ident, proc_macro2::Span)> = Vec::new();
-    let mut constants: Vec<(String, syn::Ident)> = Vec::new();
-    let mut inits: Vec<(syn::Ident, Vec<bool>)> = Vec::new();
+    // Each with the item's `#[cfg(...)]` attributes, which apply to what we generate for it.
+    let mut functions: Vec<(String, syn::Ident, proc_macro2::Span, Vec<Attribute>)> = Vec::new();
+    let mut constants: Vec<(String, syn::Ident, Vec<Attribute>)> = Vec::new();
+    let mut inits: Vec<(syn::Ident, Vec<bool>, Vec<Attribute>)> = Vec::new();
     let mut generated = Vec::new();
 
     for it in items.iter_mut() {
@@ -114,11 +115,13 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                     let fopts = FunctionOptions::parse(args, &mut errors);
                     let fkrate = fopts.krate.clone().unwrap_or_else(|| krate.clone());
                     if let Some(spec) = FunctionSpec::new(f, &fopts, &mut errors) {
-                        generated.push(spec.generate(&fkrate, &f.vis));
+                        let cfgs = cfg_attrs(&f.attrs);
+                        generated.push(spec.generate(&fkrate, &f.vis, &cfgs));
                         functions.push((
                             spec.py_name.clone(),
                             spec.rust_ident.clone(),
                             spec.name_span,
+                            cfgs,
                         ));
                     }
                 }
@@ -150,7 +153,7 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                                 syn::FnArg::Receiver(_) => false,
                             })
                             .collect();
-                        inits.push((f.sig.ident.clone(), is_ctx));
+                        inits.push((f.sig.ident.clone(), is_ctx, cfg_attrs(&f.attrs)));
                     }
                 }
                 Some((Marker::Constant(_), _, span)) => {
@@ -166,7 +169,7 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                         .name
                         .map(|n| n.value())
                         .unwrap_or_else(|| c.ident.unraw().to_string());
-                    constants.push((name, c.ident.clone()));
+                    constants.push((name, c.ident.clone(), cfg_attrs(&c.attrs)));
                 }
                 Some((_, _, span)) => {
                     errors.push(syn::Error::new(
@@ -180,10 +183,19 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
         }
     }
 
-    // Duplicate Python names.
-    let mut all_names: Vec<(String, proc_macro2::Span)> =
-        functions.iter().map(|(n, _, s)| (n.clone(), *s)).collect();
-    all_names.extend(constants.iter().map(|(n, i)| (n.clone(), i.span())));
+    // Duplicate Python names. Items under `#[cfg]` may be alternatives of each other, which
+    // only the compiler can tell apart, so they are not compared.
+    let mut all_names: Vec<(String, proc_macro2::Span)> = functions
+        .iter()
+        .filter(|f| f.3.is_empty())
+        .map(|(n, _, s, _)| (n.clone(), *s))
+        .collect();
+    all_names.extend(
+        constants
+            .iter()
+            .filter(|c| c.2.is_empty())
+            .map(|(n, i, _)| (n.clone(), i.span())),
+    );
     for (i, (n, s)) in all_names.iter().enumerate() {
         if all_names[..i].iter().any(|(m, _)| m == n) {
             errors.push(syn::Error::new(
@@ -206,16 +218,38 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     }
 
     let exec_ty = format_ident!("__HpyModuleExec");
-    let const_adds = constants.iter().map(|(name, ident)| {
-        quote! { __module.setattr(#name, #ident)?; }
+    let const_adds = constants.iter().map(|(name, ident, cfgs)| {
+        quote! { #(#cfgs)* __module.setattr(#name, #ident)?; }
     });
-    let init_calls = inits.iter().map(|(ident, is_ctx)| {
+    let init_calls = inits.iter().map(|(ident, is_ctx, cfgs)| {
         let args = is_ctx
             .iter()
             .map(|c| if *c { quote!(__ctx) } else { quote!(__module) });
-        quote! { #krate::impl_::InitResult::into_result(#ident(#(#args),*))?; }
+        quote! { #(#cfgs)* #krate::impl_::InitResult::into_result(#ident(#(#args),*))?; }
     });
-    let fn_types = functions.iter().map(|(_, ident, _)| ident);
+    // One `Option<MethodDef>` per function: `None` where its `#[cfg]` removes it.
+    let mut fn_defs = Vec::new();
+    let mut fn_consts = Vec::new();
+    for (i, (_, ident, _, cfgs)) in functions.iter().enumerate() {
+        let name = format_ident!("__HPY_FUNCTION_{}", i);
+        let ty = quote!(::core::option::Option<#krate::impl_::MethodDef>);
+        let def = quote!(<#ident as #krate::impl_::PyFunction>::DEF);
+        if cfgs.is_empty() {
+            fn_consts.push(quote! { const #name: #ty = ::core::option::Option::Some(#def); });
+        } else {
+            let preds = cfgs.iter().map(|a| match &a.meta {
+                syn::Meta::List(l) => l.tokens.clone(),
+                _ => quote!(),
+            });
+            fn_consts.push(quote! {
+                #(#cfgs)*
+                const #name: #ty = ::core::option::Option::Some(#def);
+                #[cfg(not(all(#(#preds),*)))]
+                const #name: #ty = ::core::option::Option::None;
+            });
+        }
+        fn_defs.push(name);
+    }
     let doc_c = c_str_lit(&doc, item.ident.span());
 
     let support: Item = syn::parse_quote! {
@@ -236,11 +270,13 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                 }
             }
 
+            #(#fn_consts)*
+
             #krate::__hpy_module_statics! {
                 name: #mod_name,
                 doc: #doc_c,
                 exec: #exec_ty,
-                functions: [#(#fn_types),*],
+                functions: [#(#fn_defs),*],
             }
         };
     };
@@ -249,4 +285,13 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     }
     items.push(support);
     quote!(#item)
+}
+
+/// The `#[cfg(...)]` attributes among `attrs`.
+fn cfg_attrs(attrs: &[Attribute]) -> Vec<Attribute> {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("cfg"))
+        .cloned()
+        .collect()
 }

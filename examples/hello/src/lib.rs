@@ -16,6 +16,16 @@ pub mod hello {
     #[hpy::constant]
     pub const VERSION: &str = "0.1.0";
 
+    /// The backend as this crate's own build script saw it (`hpy_build::configure()`).
+    #[hpy::constant]
+    #[cfg(hpy_abi = "universal")]
+    pub const BUILD_ABI: &str = "universal";
+
+    /// The backend as this crate's own build script saw it (`hpy_build::configure()`).
+    #[hpy::constant]
+    #[cfg(hpy_abi = "cpython")]
+    pub const BUILD_ABI: &str = "cpython";
+
     /// The answer.
     #[hpy::constant(name = "ANSWER")]
     pub const THE_ANSWER: i64 = 42;
@@ -25,6 +35,13 @@ pub mod hello {
     fn init<'c>(ctx: Ctx<'c>, module: &Handle<'c>) -> Result<()> {
         module.setattr("ABI", hpy::ABI)?;
         module.setattr("CONTEXT_NAME", ctx.name())
+    }
+
+    /// Exists in universal builds only (`#[cfg]` works on exported items).
+    #[cfg(hpy_abi = "universal")]
+    #[hpy::function]
+    fn only_in_universal_builds() -> bool {
+        true
     }
 
     /// Does nothing.

@@ -119,7 +119,9 @@ def rust_functions() -> dict[str, str]:
             continue
         m = re.match(r"(?:pub(?:\([^)]*\))?\s+)?fn\s+(\w+)", s)
         if m:
-            if "hpy::function" in attrs:
+            # A function under `#[cfg(hpy_abi = "...")]` exists only in that backend's build.
+            cfg = re.search(r'#\[cfg\(hpy_abi\s*=\s*"(\w+)"\)\]', attrs)
+            if "hpy::function" in attrs and (cfg is None or cfg.group(1) == hello.ABI):
                 renamed = re.search(r'\bname\s*=\s*"([^"]+)"', attrs)
                 functions[renamed.group(1) if renamed else m.group(1)] = "\n".join(doc)
             doc, attrs = [], ""
@@ -1409,3 +1411,15 @@ def test_debug_mode_leak_detector_is_active():
     with pytest.raises(HPyLeakError, match="1 unclosed handle"):
         with LeakDetector():
             hello.leak_one_handle()
+
+
+def test_user_build_script_sees_the_same_backend():
+    """examples/hello/build.rs calls hpy_build::configure(); its cfg must agree with hpy-core."""
+    assert hello.BUILD_ABI == hello.ABI
+
+
+def test_cfg_on_exported_items():
+    """`#[cfg]` on a function or a constant inside the module removes its export too."""
+    assert hasattr(hello, "only_in_universal_builds") == (hello.ABI == "universal")
+    if hello.ABI == "universal":
+        assert hello.only_in_universal_builds() is True

@@ -196,15 +196,15 @@ macro_rules! __hpy_module_statics {
         name: $name:literal,
         doc: $doc:expr,
         exec: $exec:ty,
-        functions: [$($f:ty),* $(,)?] $(,)?
+        functions: [$($f:expr),* $(,)?] $(,)?
     ) => {
         const _: () = {
             use $crate::impl_ as __i;
-            const __N: usize = [$(stringify!($f)),*].len() + 1;
-            static __METHODS: __i::SyncCell<[__i::MethodDef; __N]> = __i::SyncCell::new([
-                $(<$f as __i::PyFunction>::DEF,)*
-                __i::METHOD_SENTINEL,
-            ]);
+            const __FUNCTIONS: &[::core::option::Option<__i::MethodDef>] = &[$($f),*];
+            const __N: usize = __i::count_defs(__FUNCTIONS) + 1;
+            static __METHODS: __i::SyncCell<[__i::MethodDef; __N]> = __i::SyncCell::new(
+                __i::collect_defs::<__N>(__FUNCTIONS, __i::METHOD_SENTINEL),
+            );
             static __SLOTS: __i::SyncCell<[$crate::__pyo3_ffi::PyModuleDef_Slot; 2]> =
                 __i::SyncCell::new(__i::module_slots::<$exec>());
             static __MODULE: __i::SyncCell<$crate::__pyo3_ffi::PyModuleDef> = __i::SyncCell::new(

@@ -58,6 +58,39 @@ pub struct RawArgs {
     pub kwnames: HPy,
 }
 
+/// How many of a module's functions are compiled in (`None` marks one removed by `#[cfg]`).
+pub const fn count_defs(defs: &[Option<MethodDef>]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < defs.len() {
+        if defs[i].is_some() {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The definitions that are compiled in, followed by `last` (the module's exec slot, or the
+/// table's terminator). `N` is `count_defs(defs) + 1`.
+pub const fn collect_defs<const N: usize>(
+    defs: &[Option<MethodDef>],
+    last: MethodDef,
+) -> [MethodDef; N] {
+    let mut out = [last; N];
+    let mut j = 0;
+    let mut i = 0;
+    while i < defs.len() {
+        if let Some(d) = defs[i] {
+            out[j] = d;
+            j += 1;
+        }
+        i += 1;
+    }
+    assert!(j + 1 == N, "N must be count_defs(defs) + 1");
+    out
+}
+
 /// The calling conventions a function can be exported with, cheapest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Convention {

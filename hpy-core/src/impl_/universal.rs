@@ -284,16 +284,16 @@ macro_rules! __hpy_module_statics {
         name: $name:literal,
         doc: $doc:expr,
         exec: $exec:ty,
-        functions: [$($f:ty),* $(,)?] $(,)?
+        functions: [$($f:expr),* $(,)?] $(,)?
     ) => {
         const _: () = {
             use $crate::impl_ as __i;
             use $crate::ffi as __f;
-            const __N: usize = [$(stringify!($f)),*].len() + 1;
-            static __DEFS: __i::SyncCell<[__f::HPyDef; __N]> = __i::SyncCell::new([
-                $(<$f as __i::PyFunction>::DEF,)*
-                __i::exec_def::<$exec>(),
-            ]);
+            const __FUNCTIONS: &[::core::option::Option<__f::HPyDef>] = &[$($f),*];
+            const __N: usize = __i::count_defs(__FUNCTIONS) + 1;
+            static __DEFS: __i::SyncCell<[__f::HPyDef; __N]> = __i::SyncCell::new(
+                __i::collect_defs::<__N>(__FUNCTIONS, __i::exec_def::<$exec>()),
+            );
             static __DEF_PTRS: __i::SyncCell<[*mut __f::HPyDef; __N + 1]> =
                 __i::SyncCell::new(__i::def_pointers::<__N, { __N + 1 }>(__DEFS.get().cast()));
             static __GLOBALS: __i::SyncCell<[*mut __f::HPyGlobal; 2]> =
