@@ -2,6 +2,7 @@
 //! dependent crates as `DEP_HPY_ABI`, so that they cannot disagree with it.
 
 fn main() {
-    let abi = hpy_build::configure();
-    println!("cargo::metadata=abi={abi}");
+    let config = hpy_build::configure_full();
+    println!("cargo::metadata=abi={}", config.abi);
+    println!("cargo::metadata=cpyext={}", u8::from(config.cpyext));
 }

@@ -8,6 +8,7 @@
 #   * pytest          the examples' test suites
 #   * maturin>=1.5,<2 builds the examples' wheels (same bound as examples/*/pyproject.toml)
 #   * nm, readelf     (binutils) symbol checks in tools/universal_wheel.py and test_binary.py
+#   * PyPy 3.11, CPython 3.13  the other test legs' runtimes (scripts/install-runtimes.sh)
 # The per-leg virtual environments are made by scripts/build-examples.sh, not here.
 set -euo pipefail
 
@@ -50,17 +51,10 @@ install_binutils() {
     as_root apt-get install -y -qq --no-install-recommends binutils >/dev/null
 }
 
-# ---------------------------------------------------------------------------------------------
-# PLACEHOLDER: further runtimes (not implemented yet).
-#
-# PyPy 3.11 (universal mode on a second implementation) and CPython 3.13 (CPython-ABI mode on a
-# second CPython) come from Debian trixie's .debs, unpacked and patched into a private folder
-# without touching the host: see /work/shared/runtimes.md, "Installing a Debian trixie runtime
-# on bookworm". When this is implemented it must be idempotent (marker file), and
-# scripts/build-examples.sh + scripts/test.sh get the matching legs.
-# ---------------------------------------------------------------------------------------------
+# PyPy 3.11 and CPython 3.13, the runtimes of the other legs (scripts/legs.sh), unpacked from
+# Debian trixie's packages into ~/.cache/hpy-rs/runtimes without touching the host.
 install_trixie_runtimes() {
-    : # nothing yet
+    bash scripts/install-runtimes.sh
 }
 
 install_binutils

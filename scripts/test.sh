@@ -7,17 +7,23 @@
 #   clippy      cargo clippy --workspace --all-targets -D warnings, CPython-ABI and universal;
 #               cargo doc with warnings denied
 #   cargo-test  cargo test --workspace (unit, integration, ui and doc tests), both backends
-#   build       scripts/build-examples.sh: wheels of every example in both backends, one venv
-#               per leg with the wheels installed
-#   pytest      each example's tests (examples/<name>/tests) in three legs:
-#                 cpXY-cpython    CPython-ABI wheel               HPY_TEST_EXPECT=cpython
-#                 cpXY-universal  universal wheel                 HPY_TEST_EXPECT=universal
-#                 cpXY-debug      universal wheel, HPy debug mode HPY=debug HPY_TEST_EXPECT=debug
-#               All legs run even if one fails, then a summary line per leg is printed.
+#   build       scripts/build-examples.sh: every example's wheels for every leg, one venv per leg
+#   pytest      each example's tests (examples/<name>/tests) in every leg of scripts/legs.sh:
+#                 cp311-cpython      CPython 3.11, CPython-ABI wheel      HPY_TEST_EXPECT=cpython
+#                 cp311-universal    CPython 3.11, universal wheel        HPY_TEST_EXPECT=universal
+#                 cp311-debug        the same, HPY=debug                  HPY_TEST_EXPECT=debug
+#                 pypy311-universal  PyPy 3.11, the same universal wheel  HPY_TEST_EXPECT=universal-pypy
+#                 pypy311-debug      the same, HPY=debug                  HPY_TEST_EXPECT=debug-pypy
+#                 pypy311-cpython    PyPy 3.11, CPython-ABI wheel (cpyext) HPY_TEST_EXPECT=cpython
+#                 cp313-cpython      CPython 3.13, CPython-ABI wheel      HPY_TEST_EXPECT=cpython
+#               All legs run even if one fails, then a summary line per example and leg is
+#               printed. A leg whose build is a known failure (scripts/legs.sh) is reported as
+#               such; one that builds although listed there fails the run (remove the line).
 #
-# Usage: scripts/test.sh [--only STEP[,STEP...]]
+# Usage: scripts/test.sh [--only STEP[,STEP...]] [--legs LEG[,LEG...]]
 #   --only  run only the given steps (for local iteration; the output says it was not a full
 #           run). CI always runs everything.
+#   --legs  build and test only the given legs (the same as HPY_LEGS=...; not a full run)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,7 +35,9 @@ while [ $# -gt 0 ]; do
     case $1 in
         --only) ONLY=${2:?--only needs a comma-separated list of: ${ALL_STEPS[*]}}; shift 2 ;;
         --only=*) ONLY=${1#--only=}; shift ;;
-        -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --legs) export HPY_LEGS=${2:?--legs needs a comma-separated list of legs}; shift 2 ;;
+        --legs=*) export HPY_LEGS=${1#--legs=}; shift ;;
+        -h|--help) sed -n '2,/^set /{/^#/p}' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "test.sh: unknown argument: $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -43,7 +51,6 @@ if [ -n "$ONLY" ]; then
 fi
 
 PYTHON=${PYTHON:-python3}
-PYTAG=$("$PYTHON" -c 'import sys; print("cp%d%d" % sys.version_info[:2])')
 RESULTS=$ROOT/build/test-results
 START=$(date +%s)
 SUMMARY=()
@@ -70,6 +77,7 @@ finish() {
         printf '  FAIL  %s\n' "$CURRENT"
     fi
     [ -n "$ONLY" ] && printf '  (not a full run: --only %s)\n' "$ONLY"
+    [ -n "${HPY_LEGS:-}" ] && printf '  (not a full run: legs %s only)\n' "$HPY_LEGS"
     if [ "$rc" -eq 0 ]; then
         printf 'test.sh: all passed in %s\n' "$(elapsed "$START")"
     else
@@ -140,7 +148,7 @@ if wanted build; then
 fi
 
 # ---------------------------------------------------------------------------------------------
-# e. The examples' Python tests, one leg per runtime/mode.
+# e. The examples' Python tests, one leg per runtime/mode (scripts/legs.sh).
 #
 # pytest runs from an empty temporary directory with --import-mode=importlib and the repo as
 # rootdir, so neither the examples' source folders nor the test folders can shadow the
@@ -148,32 +156,54 @@ fi
 # importlib mode with rootdir=examples/ would register a fake package `hello`). --confcutdir
 # makes pytest load examples/conftest.py even though it finds examples/<name>/pyproject.toml
 # as its config file. The conftest then checks that the imported module is the installed
-# build the leg expects (HPY_TEST_EXPECT).
+# build the leg expects (HPY_TEST_EXPECT) on the runtime it names (HPY_TEST_RUNTIME).
+#
+# The wheels: HPY_TEST_WHEEL_DIR=build/wheels, HPY_TEST_LEG_WHEELS names the folder in it whose
+# wheels the leg installed, HPY_TEST_REFERENCE_WHEELS the host's CPython-ABI folder (the build
+# the universal wheels are compared with).
 #
 # RUST_BACKTRACE=0: the suites trigger panics on purpose; symbolising a backtrace for each one
 # costs ~80 ms under hpy.universal. PYTHONDONTWRITEBYTECODE keeps __pycache__ out of examples/.
 if wanted pytest; then
     CURRENT="pytest"
+    # shellcheck source=scripts/legs.sh
+    source "$ROOT/scripts/legs.sh"
+    load_legs
     PYTEST_CWD=$(mktemp -d "${TMPDIR:-/tmp}/hpy-pytest.XXXXXX")
     mkdir -p "$RESULTS"
     failed_legs=0
+    reference_wheels=$(runtime_tag host)-cpython
 
-    # leg NAME VENV ENV-ASSIGNMENTS...: runs every example's tests with the venv's python.
-    leg() {
-        local leg=$1 venv=$ROOT/build/venv/$2
-        shift 2
-        local tests_dir name log rc t0 counts
+    # run_leg LEG: runs every example's tests with the leg's venv.
+    run_leg() {
+        local leg=$1 venv=$ROOT/build/venv/$1 kind=${LEG_WHEELS[$1]}
+        local -a env_vars
+        read -r -a env_vars <<<"${LEG_ENV[$leg]} HPY_TEST_EXPECT=${LEG_EXPECT[$leg]}"
+        local tests_dir name log rc t0 counts reason
+        reason=$(known_failure "$leg" build || true)
         for tests_dir in examples/*/tests; do
             [ -d "$tests_dir" ] || continue
             name=$(basename "$(dirname "$tests_dir")")
             log=$RESULTS/$name-$leg.log
-            banner "pytest: $name, $leg ($*)"
+            if [ -e "$(build_failed_marker "$kind")" ]; then
+                if [ -n "$reason" ]; then
+                    SUMMARY+=("xfail pytest $name $leg: not built, a known failure: $reason")
+                else
+                    SUMMARY+=("FAIL  pytest $name $leg: not built (build/wheels/$kind/BUILD-FAILED)")
+                    failed_legs=$((failed_legs + 1))
+                fi
+                continue
+            fi
+            banner "pytest: $name, $leg (${env_vars[*]})"
             t0=$(date +%s)
             set +e
             (
                 cd "$PYTEST_CWD" &&
-                    env -u HPY "$@" \
+                    env -u HPY "${env_vars[@]}" \
+                        HPY_TEST_RUNTIME="$(runtime_tag "${LEG_RUNTIME[$leg]}")" \
                         HPY_TEST_WHEEL_DIR="$ROOT/build/wheels" \
+                        HPY_TEST_LEG_WHEELS="$kind" \
+                        HPY_TEST_REFERENCE_WHEELS="$reference_wheels" \
                         RUST_BACKTRACE=0 PYTHONDONTWRITEBYTECODE=1 \
                         "$venv/bin/python" -m pytest "$ROOT/$tests_dir" \
                         -p no:cacheprovider --import-mode=importlib \
@@ -185,18 +215,23 @@ if wanted pytest; then
             # pytest's last line, e.g. "424 passed, 4 xfailed in 1.65s".
             counts=$(grep -E '^=*\s*[0-9]+ (passed|failed|error|errors|xfailed|skipped|deselected)|no tests ran' "$log" \
                 | tail -n 1 | sed -E 's/^=+ //; s/ =+$//' || true)
-            if [ "$rc" -eq 0 ]; then
-                SUMMARY+=("ok    pytest $name $leg: ${counts:-?} ($(elapsed "$t0"))")
-            else
+            if [ "$rc" -ne 0 ]; then
+                # A crash (signal) leaves no pytest summary line: say which signal.
+                [ "$rc" -gt 128 ] && counts="${counts:+$counts, }killed by signal $((rc - 128))"
                 SUMMARY+=("FAIL  pytest $name $leg: ${counts:-exit $rc} ($(elapsed "$t0")) log: ${log#"$ROOT"/}")
                 failed_legs=$((failed_legs + 1))
+            elif [ -n "$reason" ]; then
+                SUMMARY+=("FAIL  pytest $name $leg: ${counts:-?}, but its build is listed as a known failure in scripts/legs.sh: remove that line")
+                failed_legs=$((failed_legs + 1))
+            else
+                SUMMARY+=("ok    pytest $name $leg: ${counts:-?} ($(elapsed "$t0"))")
             fi
         done
     }
 
-    leg "$PYTAG-cpython" "$PYTAG-cpython" HPY_TEST_EXPECT=cpython
-    leg "$PYTAG-universal" "$PYTAG-universal" HPY_TEST_EXPECT=universal
-    leg "$PYTAG-debug" "$PYTAG-universal" HPY=debug HPY_TEST_EXPECT=debug
+    for leg in "${LEGS[@]}"; do
+        run_leg "$leg"
+    done
 
     if [ "$failed_legs" -ne 0 ]; then
         CURRENT="pytest ($failed_legs leg(s) failed)"

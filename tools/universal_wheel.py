@@ -22,7 +22,9 @@ tool post-processes maturin's wheel:
 * checks with ``nm -D`` that the binary really is universal (exports ``HPyInit_<mod>``, not
   ``PyInit_<mod>``);
 * stores it as ``<mod>.hpy0.so`` at the wheel root, next to a ``<mod>.py`` stub that finds it
-  through ``__spec__``/``os.path`` (no ``pkg_resources``) and replaces ``sys.modules[__name__]``;
+  through ``__spec__``/``os.path`` (no ``pkg_resources``), replaces ``sys.modules[__name__]``
+  and gives the module the same ``__name__`` and ``__file__`` on every runtime (PyPy 3.11's
+  built-in loader sets them to the short name and the dotted name);
 * drops maturin's ``<mod>/__init__.py`` wrapper (mixed Rust/Python projects are refused);
 * adds ``Requires-Dist: hpy==0.9.0; implementation_name == "cpython"`` to METADATA;
 * retags the wheel ``py3-none-<platform>`` (the binary needs only libc and an HPy loader, not a
@@ -43,6 +45,7 @@ import base64
 import hashlib
 import os
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -93,6 +96,13 @@ def __bootstrap__():
     module = _load_bootstrap(
         {module!r}, __name__, __package__, ext_filepath, __loader__, spec, os.environ
     )
+    # PyPy's built-in loader (7.3.19) swaps two attributes: it sets __name__ to the short
+    # name and __file__ to the dotted name. Give every runtime what CPython's hpy.universal
+    # sets: the full name, and the path of the binary.
+    if module.__name__ != __name__:
+        module.__name__ = __name__
+    if getattr(module, "__file__", None) != ext_filepath:
+        module.__file__ = ext_filepath
     sys.modules[__name__] = module
 
 
@@ -257,8 +267,10 @@ def convert(in_path: str, out_dir: str) -> str:
     os.makedirs(out_dir, exist_ok=True)
     out_path = os.path.join(out_dir, out_name)
     # Write next to the destination, then rename: never leave a half-written wheel behind.
-    fd, tmp_path = tempfile.mkstemp(prefix=".tmp-", suffix=".whl", dir=out_dir)
-    os.close(fd)
+    # The temporary file is created with mode 0o666 minus the umask, like any file a build
+    # writes (tempfile.mkstemp would make it 0o600, and the wheel unreadable to other users).
+    tmp_path = os.path.join(out_dir, f".tmp-{os.getpid()}-{secrets.token_hex(8)}.whl")
+    os.close(os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
     try:
         with zipfile.ZipFile(tmp_path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
             for name, data, mode in out_files:

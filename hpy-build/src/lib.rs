@@ -139,6 +139,19 @@ fn interpreter_implementation() -> Result<String, String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
+/// The full choice for a build: the backend and, for a CPython-ABI build, whether the target
+/// is PyPy's CPython emulation (cpyext), which lacks some of CPython's macros.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// The backend.
+    pub abi: Abi,
+    /// A CPython-ABI build for PyPy (cfg `hpy_cpyext`).
+    pub cpyext: bool,
+}
+
+/// The cfg set on CPython-ABI builds for PyPy's cpyext.
+pub const CPYEXT_CFG: &str = "hpy_cpyext";
+
 /// Prints the cargo directives that declare the `hpy_abi` cfg (`rustc-check-cfg`) and set it
 /// for the chosen backend, and asks cargo to rerun when the choice could change.
 /// Returns the backend. Call it from `build.rs`.
@@ -147,16 +160,33 @@ fn interpreter_implementation() -> Result<String, String> {
 /// When [`choose`] fails: a build script cannot go on without a backend, and the panic
 /// message says how to fix the environment.
 pub fn configure() -> Abi {
+    configure_full().abi
+}
+
+/// [`configure`], also declaring and setting `hpy_cpyext` for a CPython-ABI build that targets
+/// PyPy.
+///
+/// # Panics
+/// As [`configure`].
+pub fn configure_full() -> Config {
     println!("cargo::rerun-if-env-changed={ENV_OVERRIDE}");
     println!("cargo::rerun-if-env-changed=PYO3_PYTHON");
     println!("cargo::rustc-check-cfg=cfg({CFG_NAME}, values(\"cpython\", \"universal\"))");
-    match choose() {
-        Ok((abi, _)) => {
-            println!("cargo::rustc-cfg={CFG_NAME}=\"{abi}\"");
-            abi
-        }
+    println!("cargo::rustc-check-cfg=cfg({CPYEXT_CFG})");
+    let abi = match choose() {
+        Ok((abi, _)) => abi,
         Err(e) => panic!("hpy-build: {e}"),
+    };
+    println!("cargo::rustc-cfg={CFG_NAME}=\"{abi}\"");
+    let cpyext = abi == Abi::CPython
+        && match std::env::var("DEP_HPY_CPYEXT") {
+            Ok(v) => v == "1",
+            Err(_) => interpreter_implementation().is_ok_and(|i| i.eq_ignore_ascii_case("pypy")),
+        };
+    if cpyext {
+        println!("cargo::rustc-cfg={CPYEXT_CFG}");
     }
+    Config { abi, cpyext }
 }
 
 #[cfg(test)]

@@ -7,10 +7,14 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hash};
 
-use crate::backend::{self as b, BinaryOp, BuiltinType};
+use crate::backend::{self as b, BinaryOp};
 use crate::err::{Builtin, Error, Result};
 use crate::ffi::HPy;
 use crate::handle::{Ctx, Handle};
+use crate::types::BuiltinType;
+
+mod bytes;
+mod collections;
 
 /// Converts a Python object into a Rust value.
 ///
@@ -50,6 +54,16 @@ pub trait FromHandle<'a, 'c>: Sized {
 
     /// Converts the object.
     fn from_handle(h: &'a Handle<'c>) -> Result<Self>;
+
+    /// A faster way to convert a whole sequence into a `Vec<Self>` than item by item, if this
+    /// type has one (`Vec<u8>` from `bytes`, `Vec<f64>` from a list of floats); `None` to
+    /// use the generic conversion. Rust has no specialization: `Vec<T>`'s conversion asks `T`.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __extract_vec(h: &'a Handle<'c>) -> Option<Result<Vec<Self>>> {
+        let _ = h;
+        None
+    }
 }
 
 /// Converts a Rust value into a (new) Python object.
@@ -73,6 +87,79 @@ pub trait FromHandle<'a, 'c>: Sized {
 pub trait IntoHandle<'c> {
     /// Converts the value.
     fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>>;
+
+    /// The value as an argument of an API call: a borrowed handle passes as it is (no
+    /// `HPy_Dup`/`HPy_Close` pair), anything else is converted.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __into_arg<'a>(self, ctx: Ctx<'c>) -> Result<Arg<'a, 'c>>
+    where
+        Self: Sized + 'a,
+    {
+        self.into_handle(ctx).map(Arg::Owned)
+    }
+
+    /// Integer keys: `obj[i]` goes to `HPy_GetItem_i` and friends.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __index_key(&self) -> Option<isize> {
+        None
+    }
+
+    /// String keys: `obj["k"]` goes to `HPy_GetItem_s` and friends.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __str_key(&self) -> Option<&str> {
+        None
+    }
+
+    /// How a `Vec` of this type converts: a list, except `Vec<u8>`, which becomes `bytes`.
+    #[doc(hidden)]
+    #[inline]
+    fn __vec_into_handle(items: Vec<Self>, ctx: Ctx<'c>) -> Result<Handle<'c>>
+    where
+        Self: Sized,
+    {
+        build_seq(ctx, items.into_iter(), false)
+    }
+
+    /// How a slice of this type converts: a list of clones, except `&[u8]`, which becomes
+    /// `bytes`.
+    #[doc(hidden)]
+    #[inline]
+    fn __slice_into_handle(items: &[Self], ctx: Ctx<'c>) -> Result<Handle<'c>>
+    where
+        Self: Sized + Clone,
+    {
+        build_seq(ctx, items.iter().cloned(), false)
+    }
+}
+
+/// A value passed to an API call: a handle borrowed from the caller, or one made for the call
+/// (closed when the `Arg` is dropped).
+#[doc(hidden)]
+pub enum Arg<'a, 'c> {
+    /// Converted for the call.
+    Owned(Handle<'c>),
+    /// The caller's handle.
+    Borrowed(&'a Handle<'c>),
+}
+
+impl<'c> Arg<'_, 'c> {
+    /// The handle.
+    #[inline(always)]
+    pub fn handle(&self) -> &Handle<'c> {
+        match self {
+            Arg::Owned(h) => h,
+            Arg::Borrowed(h) => h,
+        }
+    }
+
+    /// The raw handle, live as long as `self`.
+    #[inline(always)]
+    pub fn raw(&self) -> HPy {
+        self.handle().as_raw()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -184,6 +271,14 @@ impl<'c> IntoHandle<'c> for &Handle<'c> {
     fn into_handle(self, _ctx: Ctx<'c>) -> Result<Handle<'c>> {
         Ok(self.clone())
     }
+
+    #[inline(always)]
+    fn __into_arg<'a>(self, _ctx: Ctx<'c>) -> Result<Arg<'a, 'c>>
+    where
+        Self: 'a,
+    {
+        Ok(Arg::Borrowed(self))
+    }
 }
 
 impl<'c> IntoHandle<'c> for () {
@@ -243,51 +338,116 @@ fn extract_u64(h: &Handle<'_>, rust_type: &str, max: u128) -> Result<u64> {
     Ok(v)
 }
 
-macro_rules! small_int {
-    ($($t:ty),*) => {$(
+/// Reads an int with one of the `HPyLong_As*` functions that (unlike `AsInt32_t` and
+/// `AsInt64_t`) do not call `__index__`: other objects go through `operator.index` first.
+#[inline(always)]
+fn extract_exact_int<T: Copy + PartialEq>(
+    h: &Handle<'_>,
+    rust_type: &str,
+    min: i128,
+    max: u128,
+    error_value: T,
+    read: unsafe fn(b::RawCtx, HPy) -> T,
+) -> Result<T> {
+    let ctx = h.ctx();
+    let c = ctx.raw();
+    let int_type = ctx.builtin_type(BuiltinType::Int);
+    let owned;
+    let target = if h.is_instance(&int_type) {
+        h
+    } else {
+        // SAFETY: the handle is live; the result is NULL or a new reference.
+        owned = unsafe { ctx.check(b::index(c, h.as_raw())) }
+            .map_err(|_| replace_type_error(h, "int"))?;
+        &owned
+    };
+    // SAFETY: `target` is a live int and `read` one of the backend's readers.
+    let v = unsafe { read(c, target.as_raw()) };
+    // SAFETY: the context is live.
+    if v == error_value && unsafe { b::err_occurred(c) } {
+        if pending_is_overflow(ctx) {
+            // SAFETY: the context is live.
+            unsafe { b::err_clear(c) };
+            return Err(out_of_range(h, rust_type, min, max));
+        }
+        return Err(replace_type_error(h, "int"));
+    }
+    Ok(v)
+}
+
+macro_rules! int_conversions {
+    ($($t:ty: $read:ident($($via:tt)*) -> $from:ident as $wide:ty, $key:expr
+        $(, from { $($from_extra:tt)* } into { $($extra:tt)* })?;)*) => {$(
         impl<'a, 'c> FromHandle<'a, 'c> for $t {
             const EXPECTED: &'static str = "int";
             #[inline(always)]
             fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
-                let v = extract_i64(h, stringify!($t), <$t>::MIN as i128, <$t>::MAX as i128)?;
+                let v = int_conversions!(@read h, $t, $read($($via)*));
                 <$t>::try_from(v).map_err(|_| out_of_range(h, stringify!($t), <$t>::MIN, <$t>::MAX))
             }
+
+            $($($from_extra)*)?
         }
 
         impl<'c> IntoHandle<'c> for $t {
             #[inline(always)]
             fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
                 // SAFETY: the result is NULL or a new reference.
-                unsafe { ctx.check(b::long_from_i64(ctx.raw(), self as i64)) }
+                unsafe { ctx.check(b::$from(ctx.raw(), self as $wide)) }
             }
-        }
-    )*};
-}
 
-small_int!(i8, i16, i32, i64, isize, u8, u16, u32);
-
-macro_rules! big_unsigned {
-    ($($t:ty),*) => {$(
-        impl<'a, 'c> FromHandle<'a, 'c> for $t {
-            const EXPECTED: &'static str = "int";
-            #[inline]
-            fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
-                let v = extract_u64(h, stringify!($t), <$t>::MAX as u128)?;
-                <$t>::try_from(v).map_err(|_| out_of_range(h, stringify!($t), 0, <$t>::MAX))
-            }
-        }
-
-        impl<'c> IntoHandle<'c> for $t {
             #[inline(always)]
-            fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
-                // SAFETY: the result is NULL or a new reference.
-                unsafe { ctx.check(b::long_from_u64(ctx.raw(), self as u64)) }
+            #[allow(clippy::redundant_closure_call)]
+            fn __index_key(&self) -> Option<isize> {
+                ($key)(*self)
             }
+
+            $($($extra)*)?
         }
     )*};
+    (@read $h:ident, $t:ty, signed64()) => {
+        extract_i64($h, stringify!($t), <$t>::MIN as i128, <$t>::MAX as i128)?
+    };
+    (@read $h:ident, $t:ty, exact($reader:ident, $err:expr)) => {
+        extract_exact_int($h, stringify!($t), <$t>::MIN as i128, <$t>::MAX as u128, $err, b::$reader)?
+    };
 }
 
-big_unsigned!(u64, usize);
+// Reading: 8-, 16- and 32-bit ints go through the 64-bit functions plus a range check, not
+// `HPyLong_AsInt32_t`/`AsUInt32_t`: PyPy 3.11's (7.3.19) truncate out-of-range values and
+// accept floats (observed: `AsInt32_t(2**32)` is 0, `AsInt32_t(1.0)` is 1).
+int_conversions! {
+    i8: signed64() -> long_from_i32 as i32, |v: i8| Some(v as isize);
+    i16: signed64() -> long_from_i32 as i32, |v: i16| Some(v as isize);
+    i32: signed64() -> long_from_i32 as i32, |v: i32| Some(v as isize);
+    i64: signed64() -> long_from_i64 as i64, |v: i64| isize::try_from(v).ok();
+    isize: exact(long_as_isize, -1) -> long_from_isize as isize, |v: isize| Some(v);
+    u8: exact(long_as_u64, u64::MAX) -> long_from_u32 as u32, |v: u8| Some(v as isize),
+    from {
+        /// `Vec<u8>` from `bytes`, `bytearray` or `memoryview`: one copy.
+        #[inline]
+        fn __extract_vec(h: &'a Handle<'c>) -> Option<Result<Vec<u8>>> {
+            bytes::extract_byte_vec(h)
+        }
+    } into {
+        /// `Vec<u8>` becomes `bytes`.
+        #[inline]
+        fn __vec_into_handle(items: Vec<u8>, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+            ctx.bytes(&items)
+        }
+
+        /// `&[u8]` becomes `bytes`.
+        #[inline]
+        fn __slice_into_handle(items: &[u8], ctx: Ctx<'c>) -> Result<Handle<'c>> {
+            ctx.bytes(items)
+        }
+    };
+    u16: exact(long_as_u64, u64::MAX) -> long_from_u32 as u32, |v: u16| Some(v as isize);
+    u32: exact(long_as_u64, u64::MAX) -> long_from_u32 as u32, |v: u32| isize::try_from(v).ok();
+    u64: exact(long_as_u64, u64::MAX) -> long_from_u64 as u64, |v: u64| isize::try_from(v).ok();
+    usize: exact(long_as_usize, usize::MAX) -> long_from_usize as usize,
+        |v: usize| isize::try_from(v).ok();
+}
 
 /// Splits a Python int into its low 64 bits and the rest (`x >> 64`), both as handles.
 fn split_int<'c>(h: &Handle<'c>) -> Result<(Handle<'c>, Handle<'c>)> {
@@ -402,10 +562,40 @@ impl<'a, 'c> FromHandle<'a, 'c> for f64 {
         let v = unsafe { b::float_as_f64(c, h.as_raw()) };
         // SAFETY: the context is live.
         if v == -1.0 && unsafe { b::err_occurred(c) } {
-            return Err(replace_type_error(h, "float"));
+            return f64_via_index(h);
         }
         Ok(v)
     }
+
+    #[inline]
+    fn __extract_vec(h: &'a Handle<'c>) -> Option<Result<Vec<Self>>> {
+        extract_f64_vec(h)
+    }
+}
+
+/// After `HPyFloat_AsDouble` failed: an object with `__index__` converts like CPython's
+/// `PyFloat_AsDouble` does since 3.8 (PyPy's does not try `__index__`); anything else is
+/// `expected float`.
+#[cold]
+fn f64_via_index(h: &Handle<'_>) -> Result<f64> {
+    let ctx = h.ctx();
+    let c = ctx.raw();
+    // SAFETY: the context is live; an exception is pending.
+    if !unsafe { b::err_matches(c, b::builtin_exception(c, Builtin::TypeError as usize)) } {
+        return Err(Error::pending());
+    }
+    // SAFETY: as above.
+    unsafe { b::err_clear(c) };
+    // SAFETY: the handle is live; the result is NULL or a new reference.
+    let int = match unsafe { ctx.check(b::index(c, h.as_raw())) } {
+        Ok(int) => int,
+        Err(e) if e.matches(ctx, Builtin::TypeError) => {
+            e.discard(ctx);
+            return Err(type_mismatch(h, "float"));
+        }
+        Err(e) => return Err(e),
+    };
+    int.int_to_f64()
 }
 
 impl<'a, 'c> FromHandle<'a, 'c> for f32 {
@@ -475,9 +665,26 @@ impl<'a, 'c> FromHandle<'a, 'c> for &'a str {
             // Lone surrogates: the UnicodeEncodeError stays pending.
             return Err(Error::pending());
         }
-        // SAFETY: the runtime returned `len` bytes of valid UTF-8 that stay valid while the
-        // handle lives, which `'a` guarantees.
-        Ok(unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(p, len as usize)) })
+        // SAFETY: the runtime returned `len` bytes that stay valid while the handle lives,
+        // which `'a` guarantees.
+        let bytes = unsafe { std::slice::from_raw_parts(p, len as usize) };
+        if Ctx::IS_UNIVERSAL {
+            // CPython's `PyUnicode_AsUTF8AndSize` fails on lone surrogates; PyPy's returns them
+            // encoded anyway (not UTF-8), so universal mode checks.
+            return std::str::from_utf8(bytes).map_err(|_| surrogate_error(h));
+        }
+        // SAFETY: CPython's `PyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails.
+        Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
+    }
+}
+
+/// The error CPython raises for a `str` with lone surrogates: `str.encode('utf-8')` raises the
+/// real `UnicodeEncodeError` (with its position), or, should it not, a `ValueError`.
+#[cold]
+fn surrogate_error(h: &Handle<'_>) -> Error {
+    match h.call_method(c"encode", ("utf-8",)) {
+        Err(e) => e,
+        Ok(_) => Error::value_error("the str is not valid UTF-8 (lone surrogates?)"),
     }
 }
 
@@ -523,12 +730,22 @@ impl<'c> IntoHandle<'c> for &str {
     fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
         ctx.str(self)
     }
+
+    #[inline(always)]
+    fn __str_key(&self) -> Option<&str> {
+        Some(self)
+    }
 }
 
 impl<'c> IntoHandle<'c> for String {
     #[inline]
     fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
         ctx.str(&self)
+    }
+
+    #[inline(always)]
+    fn __str_key(&self) -> Option<&str> {
+        Some(self)
     }
 }
 
@@ -537,12 +754,22 @@ impl<'c> IntoHandle<'c> for &String {
     fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
         ctx.str(self)
     }
+
+    #[inline(always)]
+    fn __str_key(&self) -> Option<&str> {
+        Some(self)
+    }
 }
 
 impl<'c> IntoHandle<'c> for Cow<'_, str> {
     #[inline]
     fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
         ctx.str(&self)
+    }
+
+    #[inline(always)]
+    fn __str_key(&self) -> Option<&str> {
+        Some(self)
     }
 }
 
@@ -620,15 +847,24 @@ fn as_list_or_tuple<'c>(h: &Handle<'c>, what: &str) -> Result<Option<Handle<'c>>
     list.call(&[&iterator]).map(Some)
 }
 
-fn extract_seq<'c, T, C>(h: &Handle<'c>, what: &str, mut push: C) -> Result<()>
+fn extract_seq<'c, T, C>(h: &Handle<'c>, what: &str, push: C) -> Result<()>
 where
     T: for<'x> FromHandle<'x, 'c>,
     C: FnMut(T),
 {
     let converted = as_list_or_tuple(h, what)?;
     let seq = converted.as_ref().unwrap_or(h);
+    extract_items(seq, 0, push)
+}
+
+/// Converts the items `start..` of a list or tuple one by one.
+fn extract_items<'c, T, C>(seq: &Handle<'c>, start: usize, mut push: C) -> Result<()>
+where
+    T: for<'x> FromHandle<'x, 'c>,
+    C: FnMut(T),
+{
     let n = seq.len()?;
-    for i in 0..n {
+    for i in start..n {
         let v = with_item(seq, i, |item| T::from_handle(item))
             .map_err(|e| e.with_prefix(format_args!("item {i}: ")))?;
         push(v);
@@ -636,17 +872,62 @@ where
     Ok(())
 }
 
+/// From a list, a tuple, or any other iterable but `str` (and, for `Vec<u8>`, `bytes`,
+/// `bytearray` and `memoryview`, copied in one go).
 impl<'a, 'c, T: for<'x> FromHandle<'x, 'c>> FromHandle<'a, 'c> for Vec<T> {
     const EXPECTED: &'static str = "list";
     fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
+        if let Some(fast) = <T as FromHandle<'a, 'c>>::__extract_vec(h) {
+            return fast;
+        }
         let mut v = Vec::new();
         extract_seq::<T, _>(h, "a sequence (list or tuple)", |x| v.push(x))?;
         Ok(v)
     }
 }
 
+/// The shortest list for which the universal backend converts floats in bulk.
+const F64_BULK_MIN_LEN: usize = 16;
+
+/// `Vec<f64>` from a list or tuple, fast:
+///
+/// * CPython-ABI mode: the leading items that are exactly `float` are read directly (see
+///   `backend::extract_f64s`), whatever is left item by item.
+/// * Universal mode: reading one item costs three or four context calls (`HPy_GetItem_i`
+///   even allocates an int), so a list of 16 or more items is converted in one call of
+///   `struct.pack('<n>d', *seq)` (a Python helper compiled once), which runs
+///   `PyFloat_AsDouble` on every item inside the runtime, and the bytes are copied out. If
+///   that fails (`struct.error`), the sequence is converted again item by item, to raise the
+///   precise error: an item whose `__float__` has side effects then sees it run twice.
+fn extract_f64_vec(h: &Handle<'_>) -> Option<Result<Vec<f64>>> {
+    let ctx = h.ctx();
+    let c = ctx.raw();
+    // SAFETY: the handle is live.
+    if !unsafe { b::list_check(c, h.as_raw()) || b::tuple_check(c, h.as_raw()) } {
+        return None;
+    }
+    if b::F64_BULK_VIA_PYTHON {
+        match h.len() {
+            Ok(n) if n >= F64_BULK_MIN_LEN => match crate::eval::floats_via_struct(h) {
+                Ok(Some(v)) => return Some(Ok(v)),
+                Ok(None) => {} // a conversion failed: item by item, for the precise error
+                Err(e) => return Some(Err(e)),
+            },
+            Ok(_) => {}
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    let mut out = Vec::new();
+    // SAFETY: `h` is a live list or tuple.
+    let done = match unsafe { b::extract_f64s(c, h.as_raw(), &mut out) } {
+        Ok(n) => n,
+        Err(()) => return Some(Err(Error::pending())),
+    };
+    Some(extract_items(h, done, |x| out.push(x)).map(|()| out))
+}
+
 /// Builds a list (or tuple) from an exact-size iterator of Rust values.
-fn build_seq<'c, T: IntoHandle<'c>>(
+pub(crate) fn build_seq<'c, T: IntoHandle<'c>>(
     ctx: Ctx<'c>,
     items: impl ExactSizeIterator<Item = T>,
     tuple: bool,
@@ -672,21 +953,31 @@ fn build_seq<'c, T: IntoHandle<'c>>(
     unsafe { ctx.check(builder.build(c)) }
 }
 
+/// A list; `Vec<u8>` becomes `bytes` (like PyO3 0.23+).
 impl<'c, T: IntoHandle<'c>> IntoHandle<'c> for Vec<T> {
     fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
-        build_seq(ctx, self.into_iter(), false)
+        T::__vec_into_handle(self, ctx)
     }
 }
 
+/// A list of clones; `&[u8]` becomes `bytes`.
 impl<'c, T: IntoHandle<'c> + Clone> IntoHandle<'c> for &[T] {
     fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
-        build_seq(ctx, self.iter().cloned(), false)
+        T::__slice_into_handle(self, ctx)
     }
 }
 
+/// A list of clones; `&Vec<u8>` becomes `bytes`.
+impl<'c, T: IntoHandle<'c> + Clone> IntoHandle<'c> for &Vec<T> {
+    fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        T::__slice_into_handle(self, ctx)
+    }
+}
+
+/// A list; `[u8; N]` becomes `bytes`.
 impl<'c, T: IntoHandle<'c>, const N: usize> IntoHandle<'c> for [T; N] {
     fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
-        build_seq(ctx, self.into_iter(), false)
+        T::__vec_into_handle(Vec::from(self), ctx)
     }
 }
 

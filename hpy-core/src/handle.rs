@@ -1,14 +1,14 @@
 //! The context token [`Ctx`] and the owned handle [`Handle`].
 
-use core::ffi::CStr;
 use core::fmt;
 use core::marker::PhantomData;
 use core::mem::ManuallyDrop;
 
-use crate::backend::{self as b, BuiltinType, RawCtx};
+use crate::backend::{self as b, RawCtx};
 use crate::conv::{FromHandle, IntoHandle};
 use crate::err::{Error, Result};
 use crate::ffi::HPy;
+use crate::types::BuiltinType;
 
 /// The HPy context of the call in progress.
 ///
@@ -104,11 +104,49 @@ impl<'c> Ctx<'c> {
         unsafe { self.dup_raw(b::none(self.raw)) }
     }
 
-    /// `True` or `False`.
+    /// `True` or `False` (`HPyBool_FromBool`).
     #[inline(always)]
     pub fn bool(self, v: bool) -> Handle<'c> {
+        // SAFETY: HPyBool_FromBool cannot fail and returns a new reference.
+        unsafe { self.handle_from_raw(b::bool_from_bool(self.raw, v)) }
+    }
+
+    /// `Ellipsis` (`...`).
+    #[inline(always)]
+    pub fn ellipsis(self) -> Handle<'c> {
         // SAFETY: the constant is live for the whole call.
-        unsafe { self.dup_raw(b::bool_const(self.raw, v)) }
+        unsafe { self.dup_raw(b::ellipsis(self.raw)) }
+    }
+
+    /// A built-in type the context names without a lookup: `int`, `float`, `str`, `bytes`,
+    /// `slice`... (see [`BuiltinType`]).
+    ///
+    /// ```
+    /// # fn demo<'c>(ctx: hpy_core::Ctx<'c>, obj: &hpy_core::Handle<'c>) -> bool {
+    /// use hpy_core::BuiltinType;
+    /// obj.is_instance(&ctx.type_object(BuiltinType::Float))
+    /// # }
+    /// ```
+    #[inline(always)]
+    pub fn type_object(self, t: BuiltinType) -> Handle<'c> {
+        self.builtin_type(t)
+    }
+
+    /// A built-in exception or warning type, e.g. `ctx.exception_type(Builtin::KeyError)`.
+    #[inline(always)]
+    pub fn exception_type(self, t: crate::Builtin) -> Handle<'c> {
+        // SAFETY: the discriminant is a context index in 5..=68; the type is live for the
+        // whole call.
+        unsafe { self.dup_raw(b::builtin_exception(self.raw, t as usize)) }
+    }
+
+    /// `import name` (`HPyImport_ImportModule`): the module, e.g. `ctx.import("math")` or
+    /// `ctx.import("os.path")` (the submodule itself).
+    pub fn import(self, name: &str) -> Result<Handle<'c>> {
+        crate::object::with_cstr(name, |p| {
+            // SAFETY: `p` is NUL-terminated; the result is NULL or a new reference.
+            unsafe { self.check(b::import_module(self.raw, p)) }
+        })?
     }
 
     /// `NotImplemented`.
@@ -252,10 +290,10 @@ impl<'c> Handle<'c> {
         unsafe { self.ctx.handle_from_raw(b::type_of(self.ctx.raw, self.raw)) }
     }
 
-    /// `type(self).__name__`, for messages; `"?"` if even that fails.
+    /// `type(self).__name__`, for messages (`HPyType_GetName`); `"?"` if even that fails.
     pub fn type_name(&self) -> String {
         let ty = self.get_type();
-        match ty.getattr("__name__").and_then(|n| n.extract::<String>()) {
+        match ty.name_of_type() {
             Ok(s) => s,
             Err(e) => {
                 e.discard(self.ctx);
@@ -269,55 +307,6 @@ impl<'c> Handle<'c> {
     pub fn is_instance(&self, ty: &Handle<'c>) -> bool {
         // SAFETY: both handles are live; `ty` is a type (HPy requires it).
         unsafe { b::type_check(self.ctx.raw, self.raw, ty.raw) }
-    }
-
-    /// `getattr(self, name)`.
-    pub fn getattr(&self, name: &str) -> Result<Handle<'c>> {
-        let n = self.ctx.str(name)?;
-        // SAFETY: both handles are live; the result is NULL or a new reference.
-        unsafe { self.ctx.check(b::get_attr(self.ctx.raw, self.raw, n.raw)) }
-    }
-
-    /// `getattr(self, name)` with a NUL-terminated name (no temporary `str`).
-    pub fn getattr_cstr(&self, name: &CStr) -> Result<Handle<'c>> {
-        // SAFETY: the handle is live and the name NUL-terminated.
-        unsafe {
-            self.ctx
-                .check(b::get_attr_s(self.ctx.raw, self.raw, name.as_ptr()))
-        }
-    }
-
-    /// `setattr(self, name, value)`.
-    pub fn setattr<V: IntoHandle<'c>>(&self, name: &str, value: V) -> Result<()> {
-        let n = self.ctx.str(name)?;
-        let v = value.into_handle(self.ctx)?;
-        // SAFETY: all three handles are live.
-        let rc = unsafe { b::set_attr(self.ctx.raw, self.raw, n.raw, v.raw) };
-        if rc < 0 {
-            Err(Error::pending())
-        } else {
-            Ok(())
-        }
-    }
-
-    /// `self[key]`.
-    pub fn get_item<K: IntoHandle<'c>>(&self, key: K) -> Result<Handle<'c>> {
-        let k = key.into_handle(self.ctx)?;
-        // SAFETY: both handles are live; the result is NULL or a new reference.
-        unsafe { self.ctx.check(b::get_item(self.ctx.raw, self.raw, k.raw)) }
-    }
-
-    /// `self[key] = value`.
-    pub fn set_item<K: IntoHandle<'c>, V: IntoHandle<'c>>(&self, key: K, value: V) -> Result<()> {
-        let k = key.into_handle(self.ctx)?;
-        let v = value.into_handle(self.ctx)?;
-        // SAFETY: all three handles are live.
-        let rc = unsafe { b::set_item(self.ctx.raw, self.raw, k.raw, v.raw) };
-        if rc < 0 {
-            Err(Error::pending())
-        } else {
-            Ok(())
-        }
     }
 
     /// `len(self)`.
@@ -343,31 +332,6 @@ impl<'c> Handle<'c> {
             r if r < 0 => Err(Error::pending()),
             r => Ok(r != 0),
         }
-    }
-
-    /// `self(*args)`.
-    pub fn call(&self, args: &[&Handle<'c>]) -> Result<Handle<'c>> {
-        let t = self.ctx.tuple(args)?;
-        // SAFETY: the callable and the tuple are live; NULL kwargs means none.
-        unsafe {
-            self.ctx
-                .check(b::call_tuple_dict(self.ctx.raw, self.raw, t.raw, HPy::NULL))
-        }
-    }
-
-    /// `self(*args, **kwargs)` with `args` a tuple and `kwargs` a dict (or `None` for none).
-    pub fn call_with(&self, args: &Handle<'c>, kwargs: Option<&Handle<'c>>) -> Result<Handle<'c>> {
-        let kw = kwargs.map_or(HPy::NULL, |k| k.raw);
-        // SAFETY: all handles are live.
-        unsafe {
-            self.ctx
-                .check(b::call_tuple_dict(self.ctx.raw, self.raw, args.raw, kw))
-        }
-    }
-
-    /// `self.name(*args)`.
-    pub fn call_method(&self, name: &str, args: &[&Handle<'c>]) -> Result<Handle<'c>> {
-        self.getattr(name)?.call(args)
     }
 
     /// `repr(self)` as a Rust string.

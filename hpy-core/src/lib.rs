@@ -40,15 +40,31 @@
 extern crate self as hpy_core;
 
 mod backend;
+pub mod builder;
+pub mod call;
+pub mod capsule;
+pub mod class;
+mod container;
 pub mod conv;
 pub mod err;
+mod eval;
 pub mod ffi;
+pub mod guide;
 mod handle;
 #[doc(hidden)]
 pub mod impl_;
+pub mod iter;
+mod number;
+pub mod object;
+mod string;
+mod threads;
+pub mod types;
 
+pub use builder::{ListBuilder, TupleBuilder};
+pub use call::{IntoArgs, IntoKwargs};
+pub use class::{CompareOp, Field, Global, Ref, RefMut};
 pub use conv::{FromHandle, IntoHandle};
-pub use err::{Builtin, Error, ExceptionType, Result};
+pub use err::{Builtin, Error, ExceptionType, Result, StaticExceptionType};
 pub use handle::{Ctx, Handle};
 /// Exports a Rust function to Python.
 ///
@@ -137,6 +153,9 @@ pub use handle::{Ctx, Handle};
 ///   renamed dependency such as `hpy = { package = "hpy-core" }` from `Cargo.toml`).
 #[doc(inline)]
 pub use hpy_macros::function;
+pub use iter::Iter;
+pub use object::AttrName;
+pub use types::{BuiltinType, SourceKind};
 
 /// Turns an inline `mod name { ... }` into a Python extension module.
 ///
@@ -197,6 +216,135 @@ pub use hpy_macros::constant;
 /// exception.
 #[doc(inline)]
 pub use hpy_macros::module_init;
+
+/// Inside a [`#[module]`](module): makes a struct a Python class, added to the module.
+///
+/// The Rust value lives in the object's payload; [`#[methods]`](methods) on its `impl`
+/// (in the same module) exports methods, properties and special methods.
+///
+/// ```
+/// #[hpy_core::module]
+/// mod shapes {
+///     use hpy_core::Result;
+///
+///     /// A circle.
+///     #[hpy_core::class(subclass)]
+///     pub struct Circle {
+///         /// The radius (readable and writable from Python).
+///         #[hpy(get, set)]
+///         radius: f64,
+///     }
+///
+///     #[hpy_core::methods]
+///     impl Circle {
+///         #[new]
+///         fn new(radius: f64) -> Result<Self> {
+///             if radius < 0.0 {
+///                 return Err(hpy_core::Error::value_error("negative radius"));
+///             }
+///             Ok(Circle { radius })
+///         }
+///
+///         /// The area.
+///         #[getter]
+///         fn area(&self) -> f64 {
+///             std::f64::consts::PI * self.radius * self.radius
+///         }
+///
+///         /// Grows the circle.
+///         fn grow(&mut self, by: f64) {
+///             self.radius += by;
+///         }
+///
+///         fn __repr__(&self) -> String {
+///             format!("Circle({})", self.radius)
+///         }
+///     }
+/// }
+/// # fn main() {}
+/// ```
+///
+/// Options: `name = "PyName"`, `module = "pkg.mod"` (for `__module__`; default: the module's
+/// name), `subclass` (Python classes may derive from it), `frozen` (no `&mut self`, no run-time
+/// borrow checks, fields exposed as direct members).
+///
+/// Fields marked `#[hpy(get)]`, `#[hpy(set)]` or `#[hpy(get, set)]` (optionally
+/// `name = "..."`) become attributes: read through a getter that clones the value (for a
+/// `frozen` class and a primitive type, an HPy member read directly in the object), written
+/// through a setter that converts it. A class that holds Python objects keeps them in
+/// [`Field`]s: the class then takes part in garbage collection (a `tp_traverse` visits every
+/// `Field`), so reference cycles through Rust objects are collected. A class cannot be generic
+/// and cannot hold a [`Handle`] (it is tied to one call).
+///
+/// Each instance carries a borrow flag: methods taking `&self` share the value, methods taking
+/// `&mut self` (and `&mut T` arguments) get it exclusively, and a conflicting borrow (`a.merge(a)`
+/// with `&mut self` and `&T`, or Python code re-entering a method while one holds `&mut self`)
+/// raises `RuntimeError` instead of being undefined behaviour. The value is dropped when the
+/// object dies; an object never gets a value without its constructor (`object.__new__(T)` is
+/// refused, and a class without `#[new]` cannot be instantiated from Python; Rust creates
+/// instances by returning a value of the class, which converts with [`IntoHandle`]).
+#[doc(inline)]
+pub use hpy_macros::class;
+
+/// Inside a [`#[module]`](module): exports the methods of a [`#[class]`](macro@class).
+///
+/// * `#[new]` is the constructor: it returns `Self` or `Result<Self>` (`__new__`). A method
+///   named `__init__` runs on the new object (e.g. to store [`Field`]s, which need the object).
+/// * Methods take `&self`, `&mut self`, `slf: Ref<'_, 'c, Self>` or `slf: RefMut<'_, 'c, Self>`
+///   (to reach the object: [`Ref::handle`], [`Ref::load`]/[`Ref::store`] for fields). Their
+///   parameters follow [`#[function]`](function) (`ctx: Ctx<'c>`, conversions,
+///   `#[hpy(signature = (...))]`); a parameter `&T`/`&mut T` for a class `T` borrows the value
+///   inside that object, after checking its type.
+/// * `#[getter]` / `#[setter]` define properties (named after the method, without `get_` /
+///   `set_`, or `#[getter(name)]`).
+/// * `#[staticmethod]`, `#[classmethod]` (first parameter `cls: &Handle<'c>`); `#[classattr]`
+///   on a `const` item adds a class attribute.
+/// * Special methods are recognised by name: `__repr__`, `__str__`, `__hash__`, `__bool__`,
+///   `__richcmp__(&self, other, op: CompareOp)` or `__eq__`, `__ne__`, `__lt__`, `__le__`,
+///   `__gt__`, `__ge__` (a missing `__ne__` negates `__eq__`); the binary operators `__add__`,
+///   `__sub__`, `__mul__`, `__matmul__`, `__truediv__`, `__floordiv__`, `__mod__`,
+///   `__divmod__`, `__pow__`, `__lshift__`, `__rshift__`, `__and__`, `__or__`, `__xor__` and
+///   their reflected forms (`__radd__`, ...): an operand that does not convert makes the
+///   operator return `NotImplemented`; the in-place operators (`__iadd__(&mut self, other)`,
+///   ... returning `()`); `__neg__`, `__pos__`, `__abs__`, `__invert__`, `__int__`,
+///   `__float__`, `__index__`; `__len__`, `__getitem__`, `__setitem__`, `__delitem__`,
+///   `__contains__`; `__call__`; `__getbuffer__` (the buffer protocol, see
+///   [`class::Buffer`]).
+/// * `__iter__` and `__next__` (returning `Option<T>`: `None` ends the iteration) work in both
+///   backends although HPy 0.9 has no iteration slots: they are defined as methods, and the
+///   module sets them again on the type after creating it, which makes CPython install its
+///   generic `tp_iter`/`tp_iternext` that call them (PyPy looks methods up directly).
+///   Iteration therefore costs a method lookup per item more than a C slot would.
+/// * HPy 0.9 has no static or class methods on types: they are exported as (hidden) module
+///   functions and wrapped with `staticmethod`/`classmethod` on the class at import.
+#[doc(inline)]
+pub use hpy_macros::methods;
+
+/// Inside a [`#[module]`](module): declares a Python exception type, added to the module.
+///
+/// ```
+/// #[hpy_core::module]
+/// mod parser {
+///     use hpy_core::Result;
+///
+///     /// Raised on malformed input.
+///     #[hpy_core::exception(base = ValueError)]
+///     pub struct ParseError;
+///
+///     #[hpy_core::function]
+///     fn parse(text: &str) -> Result<i64> {
+///         text.parse().map_err(|_| ParseError::new_err(format!("not a number: {text:?}")))
+///     }
+/// }
+/// # fn main() {}
+/// ```
+///
+/// `base` is a built-in exception ([`Builtin`] names, default `Exception`) or another
+/// `#[exception]` of the same module declared before it; `name = "..."` sets the Python name.
+/// `ParseError::new_err(msg)` makes an [`Error`] of that type (no context needed);
+/// `ParseError::type_object(ctx)` is the type.
+#[doc(inline)]
+pub use hpy_macros::exception;
 
 /// The backend this crate was built for: `"cpython"` or `"universal"`.
 pub const ABI: &str = if cfg!(hpy_abi = "universal") {

@@ -33,6 +33,61 @@ pub struct Param {
 enum RustArg {
     Ctx,
     Param(usize),
+    /// The receiver (`&self`, `&mut self`, `slf: Ref<Self>`, `slf: RefMut<Self>`) or, for a
+    /// class method, the class.
+    Receiver,
+}
+
+/// Where a function sits and how Python calls it.
+#[derive(Clone)]
+pub enum FnContext {
+    /// A module-level function.
+    Free,
+    /// Something inside `#[methods] impl T`.
+    Method {
+        /// `T`.
+        self_ty: Box<syn::Type>,
+        /// The Python name of the class, for messages.
+        class_name: String,
+        /// What kind of method.
+        kind: MethodKind,
+    },
+}
+
+/// The kinds of things in a `#[methods]` impl that go through the argument parser.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum MethodKind {
+    /// A method taking a receiver.
+    Instance,
+    /// `#[staticmethod]`.
+    Static,
+    /// `#[classmethod]`: the first parameter receives the class.
+    Class,
+    /// `#[new]`: returns the value of a new object.
+    New,
+    /// `__init__`: runs on the new object.
+    Init,
+    /// `__call__`.
+    Call,
+    /// `__next__`: an instance method whose `None` ends the iteration.
+    Next,
+}
+
+/// How a method receives `self`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Receiver {
+    /// No receiver.
+    None,
+    /// `&self`.
+    Ref,
+    /// `&mut self`.
+    Mut,
+    /// `slf: Ref<'_, 'c, Self>`.
+    SlfRef,
+    /// `slf: RefMut<'_, 'c, Self>`.
+    SlfMut,
+    /// A class method's `cls: &Handle<'c>`.
+    Cls,
 }
 
 /// The calling convention chosen for a function.
@@ -55,14 +110,32 @@ pub struct FunctionSpec {
     rust_args: Vec<RustArg>,
     convention: Convention,
     return_span: Span,
+    context: FnContext,
+    receiver: Receiver,
+    /// The name in messages: `f`, `Point.norm`, `Point`.
+    message_name: String,
 }
 
 impl FunctionSpec {
     /// Builds the model from the item and its options, reporting every problem into `errors`.
     /// Returns `None` when the function cannot be wrapped.
     pub fn new(func: &ItemFn, opts: &FunctionOptions, errors: &mut Errors) -> Option<FunctionSpec> {
+        Self::from_sig(&func.attrs, &func.sig, opts, FnContext::Free, errors)
+    }
+
+    /// Builds the model of a function or method from its attributes and signature.
+    pub fn from_sig(
+        attrs: &[syn::Attribute],
+        sig: &syn::Signature,
+        opts: &FunctionOptions,
+        context: FnContext,
+        errors: &mut Errors,
+    ) -> Option<FunctionSpec> {
         let before = errors_len(errors);
-        let sig = &func.sig;
+        let kind = match &context {
+            FnContext::Free => None,
+            FnContext::Method { kind, .. } => Some(*kind),
+        };
         if let Some(a) = &sig.asyncness {
             errors.push(err_spanned!(
                 a,
@@ -108,17 +181,66 @@ impl FunctionSpec {
         let mut rust_args = Vec::new();
         let mut params: Vec<Param> = Vec::new();
         let mut seen_ctx = false;
-        for input in &sig.inputs {
+        let mut receiver = Receiver::None;
+        for (pos, input) in sig.inputs.iter().enumerate() {
             let pt = match input {
                 FnArg::Receiver(r) => {
-                    errors.push(err_spanned!(
-                        r,
-                        "`#[function]` exports free functions; `self` belongs in a method of a `#[hpy_core::methods]` impl"
-                    ));
+                    match kind {
+                        None => errors.push(err_spanned!(
+                            r,
+                            "`#[function]` exports free functions; `self` belongs in a method of a `#[hpy_core::methods]` impl"
+                        )),
+                        Some(MethodKind::Instance | MethodKind::Init | MethodKind::Call | MethodKind::Next) => {
+                            match &r.kind {
+                                syn::ReceiverKind::Reference(_, _, Some(_)) => receiver = Receiver::Mut,
+                                syn::ReceiverKind::Reference(_, _, None) => receiver = Receiver::Ref,
+                                _ => errors.push(err_spanned!(
+                                    r,
+                                    "a method takes `&self` or `&mut self`: it cannot take `self` by value (the object stays alive in Python) or as another type"
+                                )),
+                            }
+                            rust_args.push(RustArg::Receiver);
+                        }
+                        Some(k) => errors.push(err_spanned!(
+                            r,
+                            "{} takes no `self`: {}",
+                            match k {
+                                MethodKind::Static => "a `#[staticmethod]`",
+                                MethodKind::Class => "a `#[classmethod]`",
+                                _ => "`#[new]`",
+                            },
+                            match k {
+                                MethodKind::Class => "its first parameter (`cls: &Handle<'c>`) receives the class",
+                                MethodKind::New => "it returns the value of the new object",
+                                _ => "remove `#[staticmethod]` to make it an instance method",
+                            }
+                        )),
+                    }
                     continue;
                 }
                 FnArg::Typed(pt) => pt,
             };
+            if pos == 0 && receiver == Receiver::None {
+                if let (
+                    Some(which),
+                    Some(
+                        MethodKind::Instance
+                        | MethodKind::Init
+                        | MethodKind::Call
+                        | MethodKind::Next,
+                    ),
+                ) = (guard_receiver(&pt.ty), kind)
+                {
+                    receiver = which;
+                    rust_args.push(RustArg::Receiver);
+                    continue;
+                }
+                if kind == Some(MethodKind::Class) && !is_ctx_type(&pt.ty) {
+                    receiver = Receiver::Cls;
+                    rust_args.push(RustArg::Receiver);
+                    continue;
+                }
+            }
             if is_ctx_type(&pt.ty) {
                 if seen_ctx {
                     errors.push(err_spanned!(&pt.ty, "only one `Ctx` parameter is allowed"));
@@ -180,15 +302,69 @@ impl FunctionSpec {
             .as_ref()
             .map(|n| n.span())
             .unwrap_or(sig.ident.span());
-        let convention = choose_convention(&params);
+        if matches!(
+            kind,
+            Some(MethodKind::Instance | MethodKind::Init | MethodKind::Call | MethodKind::Next)
+        ) && receiver == Receiver::None
+        {
+            errors.push(err_spanned!(
+                &sig.ident,
+                "a method needs a receiver: `&self`, `&mut self`, `slf: Ref<'_, 'c, Self>` or `slf: RefMut<'_, 'c, Self>` (or mark it `#[staticmethod]` / `#[classmethod]`)"
+            ));
+        }
+        if kind == Some(MethodKind::Class) && receiver != Receiver::Cls {
+            errors.push(err_spanned!(
+                &sig.ident,
+                "a `#[classmethod]` takes the class as its first parameter: `cls: &Handle<'c>`"
+            ));
+        }
+        let convention = match kind {
+            // Class methods are exported as module functions that receive the class as their
+            // first argument, and constructors/initialisers have fixed signatures.
+            Some(MethodKind::Class | MethodKind::New | MethodKind::Init | MethodKind::Call) => {
+                Convention::Keywords
+            }
+            _ => choose_convention(&params),
+        };
         if errors_len(errors) != before {
             return None;
         }
+        let message_name = match &context {
+            FnContext::Free => sig.ident.unraw().to_string(),
+            FnContext::Method {
+                class_name,
+                kind: MethodKind::New,
+                ..
+            } => class_name.clone(),
+            FnContext::Method {
+                class_name,
+                kind: MethodKind::Init,
+                ..
+            } => format!("{class_name}.__init__"),
+            FnContext::Method {
+                class_name,
+                kind: MethodKind::Call,
+                ..
+            } => format!("{class_name}.__call__"),
+            FnContext::Method { class_name, .. } => format!(
+                "{class_name}.{}",
+                opts.name
+                    .as_ref()
+                    .map(|n| n.value())
+                    .unwrap_or_else(|| sig.ident.unraw().to_string())
+            ),
+        };
+        // The name in the method table: static and class methods are exported as module
+        // functions (see `class.rs`), under their qualified name.
+        let py_name = match kind {
+            Some(MethodKind::Static | MethodKind::Class) => message_name.clone(),
+            _ => py_name,
+        };
         Some(FunctionSpec {
             rust_ident: sig.ident.clone(),
             py_name,
             name_span,
-            doc: doc_text(&func.attrs),
+            doc: doc_text(attrs),
             text_signature: opts.text_signature.as_ref().map(|t| t.value()),
             params,
             rust_args,
@@ -197,15 +373,55 @@ impl FunctionSpec {
                 syn::ReturnType::Default => sig.ident.span(),
                 syn::ReturnType::Type(_, ty) => ty.span(),
             },
+            context,
+            receiver,
+            message_name,
         })
+    }
+
+    /// The Python name of a method, without its class (`norm` for `Point.norm`).
+    pub fn short_name(&self) -> &str {
+        self.py_name.rsplit('.').next().unwrap_or(&self.py_name)
+    }
+
+    /// The name in the method table (`Point.origin` for static and class methods).
+    pub fn table_name(&self) -> &str {
+        &self.py_name
     }
 
     /// `name(a, b=1, /, *, c=None)`: what `inspect.signature` parses.
     fn text_signature(&self) -> String {
+        // CPython matches the part of the name after the last dot.
+        let name = self.short_name();
         if let Some(t) = &self.text_signature {
-            return format!("{}{}", self.py_name, t);
+            return format!("{name}{t}");
         }
         let mut parts: Vec<String> = Vec::new();
+        match self.receiver {
+            Receiver::Ref | Receiver::Mut | Receiver::SlfRef | Receiver::SlfMut => {
+                parts.push("$self".into());
+                if self
+                    .params
+                    .first()
+                    .is_none_or(|p| p.kind != Kind::PositionalOnly)
+                {
+                    parts.push("/".into());
+                }
+            }
+            Receiver::Cls => {
+                // Not `$cls`: the module function is bound to its module, and `classmethod`
+                // binds the class on top.
+                parts.push("cls".into());
+                if self
+                    .params
+                    .first()
+                    .is_none_or(|p| p.kind != Kind::PositionalOnly)
+                {
+                    parts.push("/".into());
+                }
+            }
+            Receiver::None => {}
+        }
         let mut star_done = false;
         for (i, p) in self.params.iter().enumerate() {
             match p.kind {
@@ -238,7 +454,13 @@ impl FunctionSpec {
                 parts.push("/".into());
             }
         }
-        format!("{}({})", self.py_name, parts.join(", "))
+        format!("{name}({})", parts.join(", "))
+    }
+
+    /// The parenthesised parameter list of the text signature, `(a, b=1)`.
+    pub fn signature_params(&self) -> String {
+        let full = self.text_signature();
+        full[self.short_name().len()..].to_owned()
     }
 
     /// The `__doc__` CPython reads the text signature from.
@@ -290,9 +512,9 @@ impl FunctionSpec {
     }
 
     /// Parses arguments, converts them, calls the Rust function, converts its result.
-    fn call_body(&self, krate: &Path) -> TokenStream {
+    pub fn call_body(&self, krate: &Path) -> TokenStream {
         let ident = &self.rust_ident;
-        let py_name = &self.py_name;
+        let py_name = &self.message_name;
         let n = self
             .params
             .iter()
@@ -378,6 +600,57 @@ impl FunctionSpec {
             let ty = &p.ty;
             let span = ty.span();
             let extract = respan(quote!(#krate::impl_::extract_argument), span);
+            if let (
+                Some(class_ref),
+                Kind::PositionalOnly | Kind::PositionalOrKeyword | Kind::KeywordOnly,
+            ) = (ClassRef::of(ty, self.self_ty()), p.kind)
+            {
+                let s = slot;
+                slot += 1;
+                let guard = format_ident!("__guard{}", i);
+                let target = &class_ref.target;
+                let (borrow, deref) = if class_ref.mutable {
+                    (
+                        respan(quote!(#krate::class::extract_mut::<#target>), span),
+                        quote!(&mut *#guard),
+                    )
+                } else {
+                    (
+                        respan(quote!(#krate::class::extract_ref::<#target>), span),
+                        quote!(&*#guard),
+                    )
+                };
+                holders.push(quote! {
+                    // SAFETY: a slot is NULL or a live argument.
+                    let #holder = unsafe { #krate::impl_::arg_slot(__ctx, __slots[#s]) };
+                });
+                if class_ref.optional {
+                    converts.push(quote_spanned! {span=>
+                        #[allow(unused_mut)]
+                        let mut #guard = match &#holder {
+                            ::core::option::Option::Some(__h) if !__h.is_none() => {
+                                ::core::option::Option::Some(#borrow(__h, #py_name, #pname)?)
+                            }
+                            _ => ::core::option::Option::None,
+                        };
+                        let #var = #guard.as_mut().map(|#guard| #deref);
+                    });
+                } else {
+                    let missing = match &p.default {
+                        Some(d) => quote!(#d),
+                        None => quote!(::core::unreachable!("required argument slot is empty")),
+                    };
+                    converts.push(quote_spanned! {span=>
+                        #[allow(unused_mut)]
+                        let mut #guard = match &#holder {
+                            ::core::option::Option::Some(__h) => #borrow(__h, #py_name, #pname)?,
+                            ::core::option::Option::None => #missing,
+                        };
+                        let #var = #deref;
+                    });
+                }
+                continue;
+            }
             match p.kind {
                 Kind::VarArgs => {
                     converts.push(quote_spanned! {span=>
@@ -460,6 +733,13 @@ impl FunctionSpec {
                     let v = format_ident!("__arg{}", i);
                     quote!(#v)
                 }
+                RustArg::Receiver => match self.receiver {
+                    Receiver::Ref => quote!(&*__slf),
+                    Receiver::Mut => quote!(&mut *__slf),
+                    Receiver::SlfRef | Receiver::SlfMut => quote!(__slf),
+                    Receiver::Cls => quote!(&*__cls),
+                    Receiver::None => quote!(),
+                },
             })
             .collect();
         let unused = if self.convention == Convention::Keywords && !has_varargs && !has_varkw {
@@ -467,18 +747,147 @@ impl FunctionSpec {
         } else {
             quote!()
         };
-        let convert_return = respan(
-            quote!(#krate::impl_::ReturnValue::into_raw_result(__ret, __ctx)),
-            self.return_span,
-        );
+        // The receiver: borrowed from the object before the arguments are, so that a
+        // conflicting borrow of the same object by an argument is detected there.
+        let self_ty = self.self_ty();
+        let prelude = match self.receiver {
+            Receiver::Ref | Receiver::SlfRef => quote! {
+                // SAFETY: the runtime passes a live `self`.
+                let __slf_h = unsafe { #krate::impl_::Borrowed::new(__ctx, __args.slf) };
+                // SAFETY: the runtime calls methods of this class on its instances only.
+                let __slf = unsafe { #krate::class::borrow_self::<#self_ty>(&__slf_h)? };
+            },
+            Receiver::Mut | Receiver::SlfMut => quote! {
+                // SAFETY: the runtime passes a live `self`.
+                let __slf_h = unsafe { #krate::impl_::Borrowed::new(__ctx, __args.slf) };
+                // SAFETY: the runtime calls methods of this class on its instances only.
+                #[allow(unused_mut)]
+                let mut __slf = unsafe { #krate::class::borrow_self_mut::<#self_ty>(&__slf_h)? };
+            },
+            Receiver::Cls => quote! {
+                // A class method is called as `f(cls, *args, **kwargs)` (see `classmethod`).
+                if __args.nargs == 0 {
+                    return ::core::result::Result::Err(#krate::Error::type_error(
+                        ::std::format!("{}() needs the class as its first argument", #py_name),
+                    ));
+                }
+                // SAFETY: the first argument is live for the call.
+                let __cls = unsafe { #krate::impl_::Borrowed::new(__ctx, *__args.args) };
+                let __args = &#krate::impl_::RawArgs {
+                    slf: __args.slf,
+                    // SAFETY: at least one argument was passed.
+                    args: unsafe { __args.args.add(1) },
+                    nargs: __args.nargs - 1,
+                    kwnames: __args.kwnames,
+                };
+            },
+            Receiver::None => quote!(),
+        };
+        let callee = match self_ty {
+            Some(t) => quote!(<#t>::#ident),
+            None => quote!(#ident),
+        };
+        let finish = match self.method_kind() {
+            Some(MethodKind::New) => quote!(#krate::class::NewResult::into_new(__ret)),
+            Some(MethodKind::Init) => quote!(#krate::impl_::InitResult::into_result(__ret)),
+            Some(MethodKind::Next) => quote!(#krate::class::IterNext::into_next(__ret, __ctx)),
+            _ => quote!(#krate::impl_::ReturnValue::into_raw_result(__ret, __ctx)),
+        };
+        let convert_return = respan(finish, self.return_span);
         quote! {
+            #prelude
             #parse
             #unused
             #(#holders)*
             #(#converts)*
-            let __ret = #ident(#(#call_args),*);
+            let __ret = #callee(#(#call_args),*);
             #convert_return
         }
+    }
+
+    /// The class a method belongs to.
+    pub fn self_ty(&self) -> Option<&syn::Type> {
+        match &self.context {
+            FnContext::Free => None,
+            FnContext::Method { self_ty, .. } => Some(&**self_ty),
+        }
+    }
+
+    /// What kind of method this is.
+    pub fn method_kind(&self) -> Option<MethodKind> {
+        match &self.context {
+            FnContext::Free => None,
+            FnContext::Method { kind, .. } => Some(*kind),
+        }
+    }
+
+    /// The calling convention, for the method table.
+    pub fn convention_tokens(&self) -> TokenStream {
+        match self.convention {
+            Convention::NoArgs => quote!(NoArgs),
+            Convention::O => quote!(O),
+            Convention::Varargs => quote!(Varargs),
+            Convention::Keywords => quote!(Keywords),
+        }
+    }
+
+    /// `c"name"` and `c"doc with text signature"` for the method table.
+    pub fn name_and_doc(&self) -> (syn::LitCStr, syn::LitCStr) {
+        (
+            c_str_lit(&self.py_name, self.name_span),
+            c_str_lit(&self.doc_with_signature(), self.name_span),
+        )
+    }
+}
+
+/// A parameter typed `&T`, `&mut T`, `Option<&T>` or `Option<&mut T>` for a class `T`: it
+/// borrows the Rust value inside the Python object (with a run-time borrow check).
+struct ClassRef {
+    target: syn::Type,
+    mutable: bool,
+    optional: bool,
+}
+
+impl ClassRef {
+    /// Recognises the shape. References to `str`, `[u8]` and `Handle` are ordinary
+    /// conversions, not class borrows. `Self` is replaced by the class a method belongs to.
+    fn of(ty: &syn::Type, self_ty: Option<&syn::Type>) -> Option<ClassRef> {
+        let (inner, optional) = match option_inner(ty) {
+            Some(t) => (t, true),
+            None => (ty, false),
+        };
+        let syn::Type::Reference(r) = inner else {
+            return None;
+        };
+        let target = &*r.elem;
+        match target {
+            syn::Type::Path(tp) => {
+                let last = tp.path.segments.last()?.ident.to_string();
+                if matches!(last.as_str(), "str" | "Handle" | "CStr" | "OsStr" | "Path") {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+        let target = match (target, self_ty) {
+            (syn::Type::Path(tp), Some(s)) if tp.path.is_ident("Self") => s.clone(),
+            _ => target.clone(),
+        };
+        Some(ClassRef {
+            target,
+            mutable: r.mutability.is_some(),
+            optional,
+        })
+    }
+}
+
+/// `Some(receiver)` when `ty` is `Ref<..>` or `RefMut<..>` (a method's `slf` parameter).
+fn guard_receiver(ty: &syn::Type) -> Option<Receiver> {
+    let syn::Type::Path(tp) = ty else { return None };
+    match tp.path.segments.last()?.ident.to_string().as_str() {
+        "Ref" => Some(Receiver::SlfRef),
+        "RefMut" => Some(Receiver::SlfMut),
+        _ => None,
     }
 }
 

@@ -8,6 +8,7 @@
 extern crate proc_macro;
 
 mod attr;
+mod class;
 mod diag;
 mod function;
 mod module;
@@ -62,6 +63,27 @@ pub fn module(args: TokenStream, input: TokenStream) -> TokenStream {
             .into()
         }
     }
+}
+
+/// Turns a struct inside a `#[module]` into a Python class. Only meaningful inside
+/// `#[hpy_core::module]`, which reads it.
+#[proc_macro_attribute]
+pub fn class(_args: TokenStream, input: TokenStream) -> TokenStream {
+    outside_module("class", input)
+}
+
+/// Exports the methods of a `#[class]` (an inherent impl inside the same `#[module]`). Only
+/// meaningful inside `#[hpy_core::module]`, which reads it.
+#[proc_macro_attribute]
+pub fn methods(_args: TokenStream, input: TokenStream) -> TokenStream {
+    outside_module("methods", input)
+}
+
+/// Declares a Python exception type inside a `#[module]` (a unit struct). Only meaningful
+/// inside `#[hpy_core::module]`, which reads it.
+#[proc_macro_attribute]
+pub fn exception(_args: TokenStream, input: TokenStream) -> TokenStream {
+    outside_module("exception", input)
 }
 
 /// Marks a `const` inside a `#[module]` to be added to the module at import. Only meaningful

@@ -6,6 +6,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Item, ItemMod, Path};
 
 use crate::attr::{FunctionOptions, NameOptions};
+use crate::class::{ClassModel, ClassesOutput, ExceptionModel};
 use crate::diag::{Errors, err_spanned};
 use crate::function::FunctionSpec;
 use crate::util::{c_str_lit, crate_path, doc_text, is_ctx_type};
@@ -15,6 +16,9 @@ enum Marker {
     Function(TokenStream),
     Constant(TokenStream),
     Init(TokenStream),
+    Class(TokenStream),
+    Methods(TokenStream),
+    Exception(TokenStream),
 }
 
 /// Whether `attr` is one of ours: `function`, `constant` or `module_init`, spelled bare or as
@@ -31,6 +35,9 @@ fn marker(attr: &Attribute) -> Option<(Marker, Option<Path>)> {
         "function" => Marker::Function(args),
         "constant" => Marker::Constant(args),
         "module_init" => Marker::Init(args),
+        "class" => Marker::Class(args),
+        "methods" => Marker::Methods(args),
+        "exception" => Marker::Exception(args),
         _ => return None,
     };
     // `hpy::function` tells us the crate is reachable as `hpy`.
@@ -70,6 +77,8 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
             let attrs = match it {
                 Item::Fn(f) => &f.attrs,
                 Item::Const(c) => &c.attrs,
+                Item::Struct(st) => &st.attrs,
+                Item::Impl(im) => &im.attrs,
                 _ => continue,
             };
             for a in attrs {
@@ -107,6 +116,74 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     let mut constants: Vec<(String, syn::Ident, Vec<Attribute>)> = Vec::new();
     let mut inits: Vec<(syn::Ident, Vec<bool>, Vec<Attribute>)> = Vec::new();
     let mut generated = Vec::new();
+
+    // Classes first: their impls may come before or after the struct.
+    let mut classes: Vec<ClassModel> = Vec::new();
+    let mut exceptions: Vec<ExceptionModel> = Vec::new();
+    let mut user_globals: Vec<syn::Ident> = Vec::new();
+    for it in items.iter_mut() {
+        match it {
+            Item::Struct(st) => match take_marker(&mut st.attrs) {
+                Some((Marker::Class(args), _, _)) => {
+                    if let Some(c) = ClassModel::from_struct(args, st, &mut errors) {
+                        classes.push(c);
+                    }
+                }
+                Some((Marker::Exception(args), _, _)) => {
+                    if let Some(e) = ExceptionModel::from_struct(args, st, &mut errors) {
+                        exceptions.push(e);
+                    }
+                }
+                Some((_, _, span)) => {
+                    errors.push(syn::Error::new(span, "only `#[class]` applies to a struct"))
+                }
+                None => {}
+            },
+            Item::Static(st) if is_global_type(&st.ty) => user_globals.push(st.ident.clone()),
+            _ => {}
+        }
+    }
+    for it in items.iter_mut() {
+        if let Item::Impl(im) = it {
+            match take_marker(&mut im.attrs) {
+                Some((Marker::Methods(args), _, span)) => {
+                    if !args.is_empty() {
+                        errors.push(syn::Error::new(
+                            args.span(),
+                            "`#[methods]` takes no options",
+                        ));
+                    }
+                    if im.trait_.is_some() {
+                        errors.push(syn::Error::new(span, "`#[methods]` goes on an inherent impl (`impl MyClass { ... }`), not a trait impl"));
+                        continue;
+                    }
+                    let target = match &*im.self_ty {
+                        syn::Type::Path(tp) => tp.path.get_ident().cloned(),
+                        _ => None,
+                    };
+                    match target.and_then(|t| classes.iter_mut().find(|c| c.ident == t)) {
+                        Some(c) => c.add_impl(im, &mut errors),
+                        None => errors.push(err_spanned!(
+                            &im.self_ty,
+                            "`#[methods]` must be on an impl of a `#[class]` struct defined in this module"
+                        )),
+                    }
+                }
+                Some((_, _, span)) => errors.push(syn::Error::new(
+                    span,
+                    "only `#[methods]` applies to an impl",
+                )),
+                None => {}
+            }
+        }
+    }
+    let mut class_out = ClassesOutput::default();
+    for e in &exceptions {
+        e.generate(&krate, &mod_name, &exceptions, &mut class_out);
+    }
+    for c in &classes {
+        c.generate(&krate, &mod_name, &mut class_out, &mut errors);
+    }
 
     for it in items.iter_mut() {
         match it {
@@ -155,6 +232,12 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                             .collect();
                         inits.push((f.sig.ident.clone(), is_ctx, cfg_attrs(&f.attrs)));
                     }
+                }
+                Some((Marker::Class(_) | Marker::Methods(_) | Marker::Exception(_), _, span)) => {
+                    errors.push(syn::Error::new(
+                        span,
+                        "`#[class]` and `#[exception]` go on a struct and `#[methods]` on an impl, not on a function",
+                    ));
                 }
                 Some((Marker::Constant(_), _, span)) => {
                     errors.push(syn::Error::new(span, "`#[constant]` goes on a `const` item; use `#[function]` to export a function"));
@@ -250,6 +333,17 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
         }
         fn_defs.push(name);
     }
+    for (i, helper) in class_out.module_functions.iter().enumerate() {
+        let name = format_ident!("__HPY_CLASS_FUNCTION_{}", i);
+        fn_consts.push(quote! {
+            const #name: ::core::option::Option<#krate::impl_::MethodDef> =
+                ::core::option::Option::Some(<#helper as #krate::impl_::PyFunction>::DEF);
+        });
+        fn_defs.push(name);
+    }
+    let class_exec = &class_out.exec;
+    let mut globals = class_out.globals.clone();
+    globals.extend(user_globals.iter().map(|g| quote!(#g.as_ptr())));
     let doc_c = c_str_lit(&doc, item.ident.span());
 
     let support: Item = syn::parse_quote! {
@@ -264,6 +358,7 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                     __module: &#krate::Handle<'c>,
                 ) -> #krate::Result<()> {
                     let _ = __ctx;
+                    #(#class_exec)*
                     #(#const_adds)*
                     #(#init_calls)*
                     ::core::result::Result::Ok(())
@@ -277,10 +372,11 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                 doc: #doc_c,
                 exec: #exec_ty,
                 functions: [#(#fn_defs),*],
+                globals: [#(#globals),*],
             }
         };
     };
-    for g in generated {
+    for g in generated.into_iter().chain(class_out.items) {
         items.push(Item::Verbatim(g));
     }
     items.push(support);
@@ -294,4 +390,10 @@ fn cfg_attrs(attrs: &[Attribute]) -> Vec<Attribute> {
         .filter(|a| a.path().is_ident("cfg"))
         .cloned()
         .collect()
+}
+
+/// Whether a `static`'s type is `Global` (`hpy_core::Global`): it must be listed in the module
+/// definition.
+fn is_global_type(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident == "Global"))
 }

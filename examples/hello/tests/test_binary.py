@@ -3,9 +3,11 @@
 * The loaded binary: a universal build must import nothing of CPython (no `Py*` symbol, no
   libpython), link only the C runtime, and export exactly the four HPy entry points; a
   CPython-ABI build exports `PyInit_hello` and none of them.
-* The wheels in `$HPY_TEST_WHEEL_DIR` (set by scripts/test.sh to build/wheels, with `cpython/`
-  and `universal/` inside): the universal one is what tools/universal_wheel.py promises
-  (name and tag, contents, METADATA, WHEEL, RECORD, the loader stub).
+* The wheels in `$HPY_TEST_WHEEL_DIR` (set by scripts/test.sh to build/wheels, with
+  `universal/` and one `<runtime>-cpython/` per runtime inside; see examples/conftest.py): the
+  universal one is what tools/universal_wheel.py promises (name and tag, contents, METADATA,
+  WHEEL, RECORD, the loader stub), compared with the host's CPython-ABI wheel maturin built
+  alongside it; the files loaded are those of the wheel this leg installed.
 * tools/universal_wheel.py itself, on synthetic maturin-like wheels.
 
 Needs `nm` and `readelf` (binutils; scripts/setup.sh installs them).
@@ -165,7 +167,7 @@ def test_needed_libraries(extension_path):
 
 
 @pytest.fixture(scope="module")
-def wheel_dir() -> pathlib.Path:
+def wheel_dir(reference_wheel_dir) -> pathlib.Path:
     value = os.environ.get("HPY_TEST_WHEEL_DIR")
     if not value:
         pytest.fail(
@@ -173,7 +175,7 @@ def wheel_dir() -> pathlib.Path:
             pytrace=False,
         )
     path = pathlib.Path(value)
-    assert (path / "universal").is_dir() and (path / "cpython").is_dir(), path
+    assert (path / "universal").is_dir() and reference_wheel_dir.is_dir(), path
     return path
 
 
@@ -189,8 +191,15 @@ def universal_wheel(wheel_dir) -> pathlib.Path:
 
 
 @pytest.fixture(scope="module")
-def cpython_wheel(wheel_dir) -> pathlib.Path:
-    return find_wheel(wheel_dir / "cpython")
+def cpython_wheel(wheel_dir, reference_wheel_dir) -> pathlib.Path:
+    """The host's CPython-ABI wheel: same maturin run, same interpreter as the universal one."""
+    return find_wheel(reference_wheel_dir)
+
+
+@pytest.fixture(scope="module")
+def installed_wheel(leg_wheel_dir) -> pathlib.Path:
+    """The wheel this leg installed (the universal one, or its runtime's CPython-ABI one)."""
+    return find_wheel(leg_wheel_dir)
 
 
 def test_universal_wheel_name_and_tag(universal_wheel, cpython_wheel):
@@ -256,13 +265,14 @@ def test_universal_wheel_stub(universal_wheel):
     assert "sys.modules[__name__]" in stub
 
 
-def test_installed_files_come_from_the_wheels(extension_path, universal_wheel, cpython_wheel):
+def test_installed_files_come_from_the_wheels(extension_path, universal_wheel, installed_wheel):
     if UNIVERSAL:
+        assert installed_wheel == universal_wheel
         members = wheel_members(universal_wheel)
         assert extension_path.read_bytes() == members[f"{MODULE}.hpy0.so"]
         assert (extension_path.parent / f"{MODULE}.py").read_bytes() == members[f"{MODULE}.py"]
     else:
-        members = wheel_members(cpython_wheel)
+        members = wheel_members(installed_wheel)
         assert extension_path.read_bytes() == members[f"{MODULE}/{extension_path.name}"]
 
 
@@ -304,10 +314,12 @@ def test_stub_loads_the_binary_next_to_it(universal_wheel, tmp_path, dirname):
         lines = proc.stdout.splitlines()
         assert pathlib.Path(lines[0]).resolve() == (directory / f"{MODULE}.hpy0.so").resolve()
         assert lines[1] == "universal"
-        if os.environ.get("HPY", "").lower() == "debug":
-            assert lines[2] == "HPy Debug Mode ABI"
+        debug = os.environ.get("HPY", "").lower() == "debug"
+        backend = " (PyPy backend)" if sys.implementation.name == "pypy" else ""
+        if debug:
+            assert lines[2] == "HPy Debug Mode ABI" + backend
         else:
-            assert lines[2].startswith("HPy Universal ABI")
+            assert lines[2] == "HPy Universal ABI" + (backend or " (CPython backend)")
         assert lines[3:] == ["Hello, stub!", "True"]
     else:
         # No hpy.universal (the CPython-ABI leg's venv): a clear ImportError.

@@ -156,8 +156,19 @@ pub unsafe fn builtin_type(_c: RawCtx, t: super::BuiltinType) -> HPy {
     // Taking the address of an extern static is safe.
     let p: *mut py::PyTypeObject = {
         match t {
+            T::Object => &raw mut py::PyBaseObject_Type,
+            T::Type => &raw mut py::PyType_Type,
+            T::Bool => &raw mut py::PyBool_Type,
             T::Int => &raw mut py::PyLong_Type,
+            T::Float => &raw mut py::PyFloat_Type,
+            T::Str => &raw mut py::PyUnicode_Type,
+            T::Tuple => &raw mut py::PyTuple_Type,
             T::List => &raw mut py::PyList_Type,
+            T::Complex => &raw mut py::PyComplex_Type,
+            T::Bytes => &raw mut py::PyBytes_Type,
+            T::MemoryView => &raw mut py::PyMemoryView_Type,
+            T::Capsule => &raw mut py::PyCapsule_Type,
+            T::Slice => &raw mut py::PySlice_Type,
         }
     };
     h(p.cast())
@@ -272,20 +283,98 @@ pub unsafe fn index(_c: RawCtx, x: HPy) -> HPy {
     h(unsafe { py::PyNumber_Index(o(x)) })
 }
 
-/// A binary number operation.
+/// A binary number operation (`PyNumber_Add` ...).
 ///
 /// # Safety
 /// See the module contract.
 #[inline(always)]
 pub unsafe fn binary_op(_c: RawCtx, op: super::BinaryOp, a: HPy, b: HPy) -> HPy {
     use super::BinaryOp as O;
+    let (a, b) = (o(a), o(b));
     // SAFETY: the GIL is held and both operands are live.
     h(unsafe {
         match op {
-            O::And => py::PyNumber_And(o(a), o(b)),
-            O::Or => py::PyNumber_Or(o(a), o(b)),
-            O::Lshift => py::PyNumber_Lshift(o(a), o(b)),
-            O::Rshift => py::PyNumber_Rshift(o(a), o(b)),
+            O::Add => py::PyNumber_Add(a, b),
+            O::Subtract => py::PyNumber_Subtract(a, b),
+            O::Multiply => py::PyNumber_Multiply(a, b),
+            O::MatrixMultiply => py::PyNumber_MatrixMultiply(a, b),
+            O::FloorDivide => py::PyNumber_FloorDivide(a, b),
+            O::TrueDivide => py::PyNumber_TrueDivide(a, b),
+            O::Remainder => py::PyNumber_Remainder(a, b),
+            O::Divmod => py::PyNumber_Divmod(a, b),
+            O::Lshift => py::PyNumber_Lshift(a, b),
+            O::Rshift => py::PyNumber_Rshift(a, b),
+            O::And => py::PyNumber_And(a, b),
+            O::Xor => py::PyNumber_Xor(a, b),
+            O::Or => py::PyNumber_Or(a, b),
+        }
+    })
+}
+
+/// An in-place binary number operation (`PyNumber_InPlaceAdd` ...). `Divmod` has no in-place
+/// form and computes `divmod(a, b)`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn inplace_op(_c: RawCtx, op: super::BinaryOp, a: HPy, b: HPy) -> HPy {
+    use super::BinaryOp as O;
+    let (a, b) = (o(a), o(b));
+    // SAFETY: the GIL is held and both operands are live.
+    h(unsafe {
+        match op {
+            O::Add => py::PyNumber_InPlaceAdd(a, b),
+            O::Subtract => py::PyNumber_InPlaceSubtract(a, b),
+            O::Multiply => py::PyNumber_InPlaceMultiply(a, b),
+            O::MatrixMultiply => py::PyNumber_InPlaceMatrixMultiply(a, b),
+            O::FloorDivide => py::PyNumber_InPlaceFloorDivide(a, b),
+            O::TrueDivide => py::PyNumber_InPlaceTrueDivide(a, b),
+            O::Remainder => py::PyNumber_InPlaceRemainder(a, b),
+            O::Divmod => py::PyNumber_Divmod(a, b),
+            O::Lshift => py::PyNumber_InPlaceLshift(a, b),
+            O::Rshift => py::PyNumber_InPlaceRshift(a, b),
+            O::And => py::PyNumber_InPlaceAnd(a, b),
+            O::Xor => py::PyNumber_InPlaceXor(a, b),
+            O::Or => py::PyNumber_InPlaceOr(a, b),
+        }
+    })
+}
+
+/// A unary number operation (`PyNumber_Negative` ..., `PyNumber_Index`, `PyNumber_Long`,
+/// `PyNumber_Float`).
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn unary_op(_c: RawCtx, op: super::UnaryOp, a: HPy) -> HPy {
+    use super::UnaryOp as U;
+    let a = o(a);
+    // SAFETY: the GIL is held and the operand is live.
+    h(unsafe {
+        match op {
+            U::Negative => py::PyNumber_Negative(a),
+            U::Positive => py::PyNumber_Positive(a),
+            U::Absolute => py::PyNumber_Absolute(a),
+            U::Invert => py::PyNumber_Invert(a),
+            U::Index => py::PyNumber_Index(a),
+            U::Long => py::PyNumber_Long(a),
+            U::Float => py::PyNumber_Float(a),
+        }
+    })
+}
+
+/// `PyNumber_Power` / `PyNumber_InPlacePower`; `m` is `None` for no modulus.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn power(_c: RawCtx, a: HPy, b: HPy, m: HPy, inplace: bool) -> HPy {
+    // SAFETY: the GIL is held and the operands are live.
+    h(unsafe {
+        if inplace {
+            py::PyNumber_InPlacePower(o(a), o(b), o(m))
+        } else {
+            py::PyNumber_Power(o(a), o(b), o(m))
         }
     })
 }
@@ -733,4 +822,1192 @@ impl Default for RawGlobal {
 /// Always safe; `unsafe` for symmetry with the universal backend.
 pub unsafe fn ctx_name(_c: RawCtx) -> &'static str {
     "HPy CPython ABI"
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rest of the object API (issue 4). Same contract as above.
+
+/// `Ellipsis`, borrowed.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn ellipsis(_c: RawCtx) -> HPy {
+    // SAFETY: reads the address of a static object.
+    h(unsafe { py::Py_Ellipsis() })
+}
+
+/// `PyBool_FromLong`: a new reference to `True` or `False`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn bool_from_bool(_c: RawCtx, v: bool) -> HPy {
+    // SAFETY: the GIL is held.
+    h(unsafe { py::PyBool_FromLong(v as core::ffi::c_long) })
+}
+
+/// `PyLong_FromLong` on an `i32`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn long_from_i32(_c: RawCtx, v: i32) -> HPy {
+    // SAFETY: the GIL is held.
+    h(unsafe { py::PyLong_FromLong(v as core::ffi::c_long) })
+}
+
+/// `PyLong_FromUnsignedLong` on a `u32`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn long_from_u32(_c: RawCtx, v: u32) -> HPy {
+    // SAFETY: the GIL is held.
+    h(unsafe { py::PyLong_FromUnsignedLong(v as core::ffi::c_ulong) })
+}
+
+/// `PyLong_FromSsize_t`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn long_from_isize(_c: RawCtx, v: isize) -> HPy {
+    // SAFETY: the GIL is held.
+    h(unsafe { py::PyLong_FromSsize_t(v) })
+}
+
+/// `PyLong_FromSize_t`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn long_from_usize(_c: RawCtx, v: usize) -> HPy {
+    // SAFETY: the GIL is held.
+    h(unsafe { py::PyLong_FromSize_t(v) })
+}
+
+/// `PyLong_AsUnsignedLongMask`, truncated to 32 bits.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn long_as_u32_mask(_c: RawCtx, x: HPy) -> u32 {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyLong_AsUnsignedLongMask(o(x)) as u32 }
+}
+
+/// `PyLong_AsUnsignedLongLongMask`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn long_as_u64_mask(_c: RawCtx, x: HPy) -> u64 {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyLong_AsUnsignedLongLongMask(o(x)) }
+}
+
+/// `PyLong_AsSsize_t`: -1 with an exception set on failure.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn long_as_isize(_c: RawCtx, x: HPy) -> isize {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyLong_AsSsize_t(o(x)) }
+}
+
+/// `PyLong_AsSize_t`: `usize::MAX` with an exception set on failure.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn long_as_usize(_c: RawCtx, x: HPy) -> usize {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyLong_AsSize_t(o(x)) }
+}
+
+/// `PyLong_AsVoidPtr`: NULL with an exception set on failure (or for 0).
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn long_as_void_ptr(_c: RawCtx, x: HPy) -> *mut c_void {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyLong_AsVoidPtr(o(x)) }
+}
+
+/// `PyLong_AsDouble`: -1.0 with an exception set on failure.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn long_as_f64(_c: RawCtx, x: HPy) -> f64 {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyLong_AsDouble(o(x)) }
+}
+
+/// `PyNumber_Check`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn number_check(_c: RawCtx, x: HPy) -> bool {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyNumber_Check(o(x)) != 0 }
+}
+
+/// `PyCallable_Check`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn callable_check(_c: RawCtx, x: HPy) -> bool {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyCallable_Check(o(x)) != 0 }
+}
+
+/// `PyObject_RichCompare`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn rich_compare(_c: RawCtx, a: HPy, b: HPy, op: HPy_RichCmpOp) -> HPy {
+    // SAFETY: the GIL is held and both are live.
+    h(unsafe { py::PyObject_RichCompare(o(a), o(b), op) })
+}
+
+/// `PyObject_Hash`: -1 with an exception set on failure.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn hash(_c: RawCtx, x: HPy) -> isize {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyObject_Hash(o(x)) }
+}
+
+/// `PyObject_ASCII`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn ascii(_c: RawCtx, x: HPy) -> HPy {
+    // SAFETY: the GIL is held and `x` is live.
+    h(unsafe { py::PyObject_ASCII(o(x)) })
+}
+
+/// `PyObject_Bytes`: `bytes(x)`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn bytes_of(_c: RawCtx, x: HPy) -> HPy {
+    // SAFETY: the GIL is held and `x` is live.
+    h(unsafe { py::PyObject_Bytes(o(x)) })
+}
+
+/// `PyObject_HasAttr` (a failing lookup counts as "no").
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn has_attr(_c: RawCtx, x: HPy, name: HPy) -> bool {
+    // SAFETY: the GIL is held and both are live.
+    unsafe { py::PyObject_HasAttr(o(x), o(name)) != 0 }
+}
+
+/// `PyObject_HasAttrString`.
+///
+/// # Safety
+/// See the module contract; `name` is NUL-terminated.
+#[inline(always)]
+pub unsafe fn has_attr_s(_c: RawCtx, x: HPy, name: *const c_char) -> bool {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyObject_HasAttrString(o(x), name) != 0 }
+}
+
+/// `PyObject_SetAttrString`; a NULL `v` deletes the attribute.
+///
+/// # Safety
+/// See the module contract; `name` is NUL-terminated.
+#[inline(always)]
+pub unsafe fn set_attr_s(_c: RawCtx, x: HPy, name: *const c_char, v: HPy) -> c_int {
+    // SAFETY: the GIL is held and `x` (and `v` unless NULL) are live.
+    unsafe { py::PyObject_SetAttrString(o(x), name, o(v)) }
+}
+
+/// Item `i` (`x[i]`, an int key): exact lists and tuples are read directly (negative indices
+/// count from the end, as `x[i]` does), anything else goes through `PyObject_GetItem`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn get_item_i(_c: RawCtx, x: HPy, i: HPy_ssize_t) -> HPy {
+    let p = o(x);
+    // SAFETY: the GIL is held and `x` is live; the index is checked against the size; the
+    // item is returned as a new reference.
+    unsafe {
+        let exact = if py::PyList_CheckExact(p) != 0 {
+            Some((py::PyList_GET_SIZE(p), true))
+        } else if py::PyTuple_CheckExact(p) != 0 {
+            Some((py::PyTuple_GET_SIZE(p), false))
+        } else {
+            None
+        };
+        if let Some((n, list)) = exact {
+            let j = if i < 0 { i + n } else { i };
+            if j < 0 || j >= n {
+                let msg = if list {
+                    c"list index out of range"
+                } else {
+                    c"tuple index out of range"
+                };
+                py::PyErr_SetString(py::PyExc_IndexError, msg.as_ptr());
+                return HPy::NULL;
+            }
+            let item = if list {
+                py::PyList_GET_ITEM(p, j)
+            } else {
+                py::PyTuple_GET_ITEM(p, j)
+            };
+            return h(py::Py_NewRef(item));
+        }
+        let key = py::PyLong_FromSsize_t(i);
+        if key.is_null() {
+            return HPy::NULL;
+        }
+        let r = py::PyObject_GetItem(p, key);
+        py::Py_DECREF(key);
+        h(r)
+    }
+}
+
+/// `x[key]` with a NUL-terminated UTF-8 key.
+///
+/// # Safety
+/// See the module contract; `key` is NUL-terminated UTF-8.
+#[inline(always)]
+pub unsafe fn get_item_s(_c: RawCtx, x: HPy, key: *const c_char) -> HPy {
+    // SAFETY: the GIL is held; the temporary key is released.
+    unsafe {
+        let k = py::PyUnicode_FromString(key);
+        if k.is_null() {
+            return HPy::NULL;
+        }
+        let r = py::PyObject_GetItem(o(x), k);
+        py::Py_DECREF(k);
+        h(r)
+    }
+}
+
+/// `x[i] = v`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn set_item_i(_c: RawCtx, x: HPy, i: HPy_ssize_t, v: HPy) -> c_int {
+    // SAFETY: the GIL is held; the temporary key is released.
+    unsafe {
+        let k = py::PyLong_FromSsize_t(i);
+        if k.is_null() {
+            return -1;
+        }
+        let r = py::PyObject_SetItem(o(x), k, o(v));
+        py::Py_DECREF(k);
+        r
+    }
+}
+
+/// `x[key] = v` with a NUL-terminated UTF-8 key.
+///
+/// # Safety
+/// See the module contract; `key` is NUL-terminated UTF-8.
+#[inline(always)]
+pub unsafe fn set_item_s(_c: RawCtx, x: HPy, key: *const c_char, v: HPy) -> c_int {
+    // SAFETY: the GIL is held; the temporary key is released.
+    unsafe {
+        let k = py::PyUnicode_FromString(key);
+        if k.is_null() {
+            return -1;
+        }
+        let r = py::PyObject_SetItem(o(x), k, o(v));
+        py::Py_DECREF(k);
+        r
+    }
+}
+
+/// `del x[key]`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn del_item(_c: RawCtx, x: HPy, key: HPy) -> c_int {
+    // SAFETY: the GIL is held and both are live.
+    unsafe { py::PyObject_DelItem(o(x), o(key)) }
+}
+
+/// `del x[i]`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn del_item_i(_c: RawCtx, x: HPy, i: HPy_ssize_t) -> c_int {
+    // SAFETY: the GIL is held; the temporary key is released.
+    unsafe {
+        let k = py::PyLong_FromSsize_t(i);
+        if k.is_null() {
+            return -1;
+        }
+        let r = py::PyObject_DelItem(o(x), k);
+        py::Py_DECREF(k);
+        r
+    }
+}
+
+/// `del x[key]` with a NUL-terminated UTF-8 key.
+///
+/// # Safety
+/// See the module contract; `key` is NUL-terminated UTF-8.
+#[inline(always)]
+pub unsafe fn del_item_s(_c: RawCtx, x: HPy, key: *const c_char) -> c_int {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyObject_DelItemString(o(x), key) }
+}
+
+/// `PySequence_Contains`: `key in x`; 1, 0 or -1 with an exception set.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn contains(_c: RawCtx, x: HPy, key: HPy) -> c_int {
+    // SAFETY: the GIL is held and both are live.
+    unsafe { py::PySequence_Contains(o(x), o(key)) }
+}
+
+/// `PyObject_Vectorcall`: `args` holds `nargs` positional arguments followed by one value per
+/// name in `kwnames` (a tuple of str, or NULL). With `spare_slot`, `args[-1]` is writable
+/// scratch memory the callee may use (`PY_VECTORCALL_ARGUMENTS_OFFSET`), which saves an
+/// allocation when the callee is a bound method.
+///
+/// # Safety
+/// See the module contract; `args` points to live handles (and, with `spare_slot`, one
+/// writable word before them).
+#[inline(always)]
+pub unsafe fn call(
+    _c: RawCtx,
+    f: HPy,
+    args: *const HPy,
+    nargs: usize,
+    kwnames: HPy,
+    spare_slot: bool,
+) -> HPy {
+    let nargsf = if spare_slot {
+        nargs | py::PY_VECTORCALL_ARGUMENTS_OFFSET
+    } else {
+        nargs
+    };
+    // SAFETY: `HPy` is a `#[repr(C)]` word holding the `PyObject*`, so `args` is an array of
+    // object pointers; the GIL is held.
+    h(unsafe { py::PyObject_Vectorcall(o(f), args.cast(), nargsf, o(kwnames)) })
+}
+
+/// `PyObject_VectorcallMethod`: calls the method `name` of `args[0]` with the other `nargs - 1`
+/// positional arguments, then one value per name in `kwnames`.
+///
+/// # Safety
+/// See the module contract; `nargs >= 1` and `args` points to live handles.
+#[inline(always)]
+pub unsafe fn call_method(
+    _c: RawCtx,
+    name: HPy,
+    args: *const HPy,
+    nargs: usize,
+    kwnames: HPy,
+) -> HPy {
+    // SAFETY: as for `call`; `name` is a str.
+    h(unsafe { py::PyObject_VectorcallMethod(o(name), args.cast(), nargs, o(kwnames)) })
+}
+
+/// `PyErr_SetString`.
+///
+/// # Safety
+/// See the module contract; `msg` is NUL-terminated UTF-8.
+#[inline(always)]
+pub unsafe fn err_set_string(_c: RawCtx, ty: HPy, msg: *const c_char) {
+    // SAFETY: the GIL is held and `ty` is an exception type.
+    unsafe { py::PyErr_SetString(o(ty), msg) }
+}
+
+/// `PyErr_SetFromErrnoWithFilename`: raises `ty` from `errno` (always returns NULL).
+///
+/// # Safety
+/// See the module contract; `filename` is NULL or NUL-terminated.
+#[inline(always)]
+pub unsafe fn err_set_from_errno_with_filename(_c: RawCtx, ty: HPy, filename: *const c_char) {
+    // SAFETY: the GIL is held and `ty` is an exception type.
+    unsafe { py::PyErr_SetFromErrnoWithFilename(o(ty), filename) };
+}
+
+/// `PyErr_SetFromErrnoWithFilenameObjects`; either filename may be NULL.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn err_set_from_errno_with_filename_objects(_c: RawCtx, ty: HPy, f1: HPy, f2: HPy) {
+    // SAFETY: the GIL is held; the handles are live or NULL.
+    unsafe { py::PyErr_SetFromErrnoWithFilenameObjects(o(ty), o(f1), o(f2)) };
+}
+
+/// `PyErr_NoMemory`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn err_no_memory(_c: RawCtx) {
+    // SAFETY: the GIL is held.
+    unsafe { py::PyErr_NoMemory() };
+}
+
+/// `PyErr_NewException` or `PyErr_NewExceptionWithDoc` (`doc` NULL for none); `base` and
+/// `dict` may be NULL.
+///
+/// # Safety
+/// See the module contract; `name` (`"module.Name"`) and `doc` are NUL-terminated.
+#[inline(always)]
+pub unsafe fn err_new_exception_with_doc(
+    _c: RawCtx,
+    name: *const c_char,
+    doc: *const c_char,
+    base: HPy,
+    dict: HPy,
+) -> HPy {
+    // SAFETY: the GIL is held; the handles are live or NULL.
+    h(unsafe {
+        if doc.is_null() {
+            py::PyErr_NewException(name, o(base), o(dict))
+        } else {
+            py::PyErr_NewExceptionWithDoc(name, doc, o(base), o(dict))
+        }
+    })
+}
+
+/// `PyErr_WarnEx`: 0, or -1 when the warning was turned into an exception.
+///
+/// # Safety
+/// See the module contract; `msg` is NUL-terminated UTF-8.
+#[inline(always)]
+pub unsafe fn err_warn_ex(_c: RawCtx, category: HPy, msg: *const c_char, level: isize) -> c_int {
+    // SAFETY: the GIL is held and `category` is a warning class.
+    unsafe { py::PyErr_WarnEx(o(category), msg, level) }
+}
+
+/// `PyErr_WriteUnraisable`: reports and clears the pending exception; `obj` may be NULL.
+///
+/// # Safety
+/// See the module contract; an exception is pending.
+#[inline(always)]
+pub unsafe fn err_write_unraisable(_c: RawCtx, obj: HPy) {
+    // SAFETY: the GIL is held.
+    unsafe { py::PyErr_WriteUnraisable(o(obj)) }
+}
+
+/// `Py_FatalError`: prints the message and aborts the process.
+///
+/// # Safety
+/// See the module contract; `msg` is NUL-terminated.
+pub unsafe fn fatal_error(_c: RawCtx, msg: *const c_char) -> ! {
+    // SAFETY: the GIL is held.
+    unsafe { py::Py_FatalError(msg) }
+}
+
+/// Whether this backend can turn a pending exception into an object (`err_fetch`).
+pub const CAN_FETCH: bool = true;
+
+/// Takes the pending exception out of the interpreter as a normalized exception instance
+/// (a new reference) whose `__traceback__` is the traceback it was raised with; NULL when none
+/// is pending.
+///
+/// # Safety
+/// See the module contract.
+pub unsafe fn err_fetch(_c: RawCtx) -> HPy {
+    let mut t = core::ptr::null_mut();
+    let mut v = core::ptr::null_mut();
+    let mut tb = core::ptr::null_mut();
+    // SAFETY: the GIL is held; Fetch hands us three (possibly NULL) new references, which
+    // are released or returned. `PyErr_Fetch`/`PyErr_NormalizeException` exist on every
+    // CPython 3.x (deprecated from 3.12 in favour of `PyErr_GetRaisedException`).
+    #[allow(deprecated)]
+    unsafe {
+        py::PyErr_Fetch(&mut t, &mut v, &mut tb);
+        if t.is_null() {
+            return HPy::NULL;
+        }
+        py::PyErr_NormalizeException(&mut t, &mut v, &mut tb);
+        if !tb.is_null() && !v.is_null() {
+            py::PyException_SetTraceback(v, tb);
+        }
+        py::Py_XDECREF(t);
+        py::Py_XDECREF(tb);
+        h(v)
+    }
+}
+
+/// `PyList_New(n)`: the items are NULL until set, so callers use `n == 0` only.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn list_new(_c: RawCtx, n: HPy_ssize_t) -> HPy {
+    // SAFETY: the GIL is held.
+    h(unsafe { py::PyList_New(n) })
+}
+
+/// `PyList_Append`.
+///
+/// # Safety
+/// See the module contract; `l` is a list.
+#[inline(always)]
+pub unsafe fn list_append(_c: RawCtx, l: HPy, v: HPy) -> c_int {
+    // SAFETY: the GIL is held and both are live.
+    unsafe { py::PyList_Append(o(l), o(v)) }
+}
+
+/// `PyDict_Copy`.
+///
+/// # Safety
+/// See the module contract; `d` is a dict.
+#[inline(always)]
+pub unsafe fn dict_copy(_c: RawCtx, d: HPy) -> HPy {
+    // SAFETY: the GIL is held and `d` is a live dict.
+    h(unsafe { py::PyDict_Copy(o(d)) })
+}
+
+/// `PyBytes_Check`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn bytes_check(_c: RawCtx, x: HPy) -> bool {
+    // SAFETY: `x` is live.
+    unsafe { py::PyBytes_Check(o(x)) != 0 }
+}
+
+/// `PyBytes_Size`: -1 with an exception set when `x` is not bytes.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn bytes_size(_c: RawCtx, x: HPy) -> HPy_ssize_t {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyBytes_Size(o(x)) }
+}
+
+/// `PyBytes_GET_SIZE`.
+///
+/// # Safety
+/// See the module contract; `x` is bytes.
+#[inline(always)]
+pub unsafe fn bytes_get_size(_c: RawCtx, x: HPy) -> HPy_ssize_t {
+    // SAFETY: `x` is a live bytes object.
+    unsafe { py::Py_SIZE(o(x)) }
+}
+
+/// `PyBytes_AsString`: NULL with an exception set when `x` is not bytes.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn bytes_as_string(_c: RawCtx, x: HPy) -> *const c_char {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyBytes_AsString(o(x)) }
+}
+
+/// `PyBytes_AS_STRING`: the buffer of a bytes object, valid while it lives.
+///
+/// # Safety
+/// See the module contract; `x` is bytes.
+#[inline(always)]
+pub unsafe fn bytes_as_string_unchecked(_c: RawCtx, x: HPy) -> *const c_char {
+    // SAFETY: `x` is a live bytes object.
+    unsafe { py::PyBytes_AS_STRING(o(x)) }
+}
+
+/// `PyBytes_FromString`.
+///
+/// # Safety
+/// See the module contract; `s` is NUL-terminated.
+#[inline(always)]
+pub unsafe fn bytes_from_cstr(_c: RawCtx, s: *const c_char) -> HPy {
+    // SAFETY: the GIL is held.
+    h(unsafe { py::PyBytes_FromString(s) })
+}
+
+/// `PyBytes_FromStringAndSize`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn bytes_from_slice(_c: RawCtx, b: &[u8]) -> HPy {
+    // SAFETY: the GIL is held; pointer and length describe `b`.
+    h(unsafe { py::PyBytes_FromStringAndSize(b.as_ptr().cast(), b.len() as HPy_ssize_t) })
+}
+
+/// `bytearray` contents copied into a new bytes object, or NULL (no exception) when `x` is not
+/// a bytearray. (The universal backend has no bytearray API and uses `bytes(x)` instead.)
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn bytearray_to_vec(_c: RawCtx, x: HPy) -> Option<Vec<u8>> {
+    // SAFETY: the GIL is held; the buffer is copied before any Python code can run.
+    unsafe {
+        if py::PyByteArray_Check(o(x)) == 0 {
+            return None;
+        }
+        let n = py::PyByteArray_Size(o(x)) as usize;
+        let p = py::PyByteArray_AsString(o(x)).cast::<u8>();
+        Some(if n == 0 {
+            Vec::new()
+        } else {
+            core::slice::from_raw_parts(p, n).to_vec()
+        })
+    }
+}
+
+/// `PyUnicode_FromString`.
+///
+/// # Safety
+/// See the module contract; `s` is NUL-terminated UTF-8.
+#[inline(always)]
+pub unsafe fn unicode_from_cstr(_c: RawCtx, s: *const c_char) -> HPy {
+    // SAFETY: the GIL is held.
+    h(unsafe { py::PyUnicode_FromString(s) })
+}
+
+/// `PyUnicode_AsASCIIString`, `PyUnicode_AsLatin1String` or `PyUnicode_AsUTF8String`
+/// (`which` = 0, 1, 2).
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn unicode_encode(_c: RawCtx, x: HPy, which: u8) -> HPy {
+    // SAFETY: the GIL is held and `x` is live.
+    h(unsafe {
+        match which {
+            0 => py::PyUnicode_AsASCIIString(o(x)),
+            1 => py::PyUnicode_AsLatin1String(o(x)),
+            _ => py::PyUnicode_AsUTF8String(o(x)),
+        }
+    })
+}
+
+/// `PyUnicode_FromWideChar`.
+///
+/// # Safety
+/// See the module contract; `w` points to `n` wide characters.
+#[inline(always)]
+pub unsafe fn unicode_from_wide(_c: RawCtx, w: *const crate::ffi::wchar_t, n: HPy_ssize_t) -> HPy {
+    // SAFETY: the GIL is held; the buffer is valid.
+    h(unsafe { py::PyUnicode_FromWideChar(w.cast(), n) })
+}
+
+/// `PyUnicode_DecodeFSDefault`.
+///
+/// # Safety
+/// See the module contract; `s` is NUL-terminated.
+#[inline(always)]
+pub unsafe fn unicode_decode_fs_default(_c: RawCtx, s: *const c_char) -> HPy {
+    // SAFETY: the GIL is held.
+    h(unsafe { py::PyUnicode_DecodeFSDefault(s) })
+}
+
+/// `PyUnicode_DecodeFSDefaultAndSize`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn unicode_decode_fs_default_and_size(_c: RawCtx, b: &[u8]) -> HPy {
+    // SAFETY: the GIL is held; pointer and length describe `b`.
+    h(unsafe { py::PyUnicode_DecodeFSDefaultAndSize(b.as_ptr().cast(), b.len() as HPy_ssize_t) })
+}
+
+/// `PyUnicode_EncodeFSDefault`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn unicode_encode_fs_default(_c: RawCtx, x: HPy) -> HPy {
+    // SAFETY: the GIL is held and `x` is live.
+    h(unsafe { py::PyUnicode_EncodeFSDefault(o(x)) })
+}
+
+/// `PyUnicode_ReadChar`: `u32::MAX` with an exception set on failure.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn unicode_read_char(_c: RawCtx, x: HPy, i: HPy_ssize_t) -> u32 {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyUnicode_ReadChar(o(x), i) }
+}
+
+/// `PyUnicode_DecodeASCII` (`latin1 == false`) or `PyUnicode_DecodeLatin1`; `errors` may be
+/// NULL.
+///
+/// # Safety
+/// See the module contract; `errors` is NULL or NUL-terminated.
+#[inline(always)]
+pub unsafe fn unicode_decode(_c: RawCtx, b: &[u8], errors: *const c_char, latin1: bool) -> HPy {
+    let (p, n) = (b.as_ptr().cast::<c_char>(), b.len() as HPy_ssize_t);
+    // SAFETY: the GIL is held; pointer and length describe `b`.
+    h(unsafe {
+        if latin1 {
+            py::PyUnicode_DecodeLatin1(p, n, errors)
+        } else {
+            py::PyUnicode_DecodeASCII(p, n, errors)
+        }
+    })
+}
+
+/// `PyUnicode_FromEncodedObject`; `encoding` and `errors` may be NULL.
+///
+/// # Safety
+/// See the module contract; the strings are NULL or NUL-terminated.
+#[inline(always)]
+pub unsafe fn unicode_from_encoded_object(
+    _c: RawCtx,
+    x: HPy,
+    encoding: *const c_char,
+    errors: *const c_char,
+) -> HPy {
+    // SAFETY: the GIL is held and `x` is live.
+    h(unsafe { py::PyUnicode_FromEncodedObject(o(x), encoding, errors) })
+}
+
+/// `PyUnicode_Substring`.
+///
+/// # Safety
+/// See the module contract; `x` is a str.
+#[inline(always)]
+pub unsafe fn unicode_substring(_c: RawCtx, x: HPy, start: HPy_ssize_t, end: HPy_ssize_t) -> HPy {
+    // SAFETY: the GIL is held and `x` is a live str.
+    h(unsafe { py::PyUnicode_Substring(o(x), start, end) })
+}
+
+unsafe extern "C" {
+    /// Declared by CPython's `cpython/object.h` (not by pyo3-ffi): prints a debugging
+    /// description of an object to stderr. What `HPy_Dump` does in CPython mode.
+    fn _PyObject_Dump(op: *mut py::PyObject);
+}
+
+/// `_HPy_Dump`: prints a debugging description of `x` to stderr.
+///
+/// # Safety
+/// See the module contract.
+pub unsafe fn dump(_c: RawCtx, x: HPy) {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { _PyObject_Dump(o(x)) }
+}
+
+/// `HPyType_GetName`: a type's `__name__` as NUL-terminated UTF-8, valid while the type lives
+/// and its `__name__` is not reassigned (callers copy it at once).
+///
+/// # Safety
+/// See the module contract; `ty` is a type.
+pub unsafe fn type_get_name(_c: RawCtx, ty: HPy) -> *const c_char {
+    let tp = ty._i as *mut py::PyTypeObject;
+    // SAFETY: `ty` is a live type object; a heap type is a `PyHeapTypeObject`.
+    unsafe {
+        if py::PyType_GetFlags(tp) & py::Py_TPFLAGS_HEAPTYPE != 0 {
+            let et = tp.cast::<py::PyHeapTypeObject>();
+            return py::PyUnicode_AsUTF8((*et).ht_name);
+        }
+        // A static type: what follows the last dot of `tp_name`, like `_PyType_Name`.
+        let full = (*tp).tp_name;
+        let bytes = core::ffi::CStr::from_ptr(full).to_bytes();
+        match bytes.iter().rposition(|&b| b == b'.') {
+            Some(dot) => full.add(dot + 1),
+            None => full,
+        }
+    }
+}
+
+/// `PyType_IsSubtype`.
+///
+/// # Safety
+/// See the module contract; both are types.
+#[inline(always)]
+pub unsafe fn type_is_subtype(_c: RawCtx, sub: HPy, ty: HPy) -> bool {
+    // SAFETY: both are live type objects.
+    unsafe { py::PyType_IsSubtype(sub._i as *mut _, ty._i as *mut _) != 0 }
+}
+
+/// What `leave_python` returns: the thread state to restore.
+pub struct ThreadState(*mut py::PyThreadState);
+
+/// Whether `leave_python` may be used: always.
+///
+/// # Safety
+/// Always safe; `unsafe` for symmetry with the universal backend.
+#[inline(always)]
+pub unsafe fn can_leave_python(_c: RawCtx) -> bool {
+    true
+}
+
+/// `PyEval_SaveThread`: releases the interpreter lock.
+///
+/// # Safety
+/// See the module contract; the caller re-enters with `reenter_python` on this thread before
+/// touching Python again.
+#[inline(always)]
+pub unsafe fn leave_python(_c: RawCtx) -> ThreadState {
+    // SAFETY: the GIL is held by this thread.
+    ThreadState(unsafe { py::PyEval_SaveThread() })
+}
+
+/// `PyEval_RestoreThread`: takes the interpreter lock back.
+///
+/// # Safety
+/// `state` comes from `leave_python` on this thread.
+#[inline(always)]
+pub unsafe fn reenter_python(_c: RawCtx, state: ThreadState) {
+    // SAFETY: forwarded contract.
+    unsafe { py::PyEval_RestoreThread(state.0) }
+}
+
+/// The Rust function a capsule's destructor runs (`HPyFunc_Capsule_Destructor`): it receives
+/// the capsule's name, pointer and context, and must not call into Python.
+pub trait CapsuleDestructor {
+    /// The destructor.
+    ///
+    /// # Safety
+    /// Called once, by the runtime, when the capsule dies.
+    unsafe extern "C" fn destroy(name: *const c_char, pointer: *mut c_void, context: *mut c_void);
+}
+
+unsafe extern "C" fn capsule_trampoline<D: CapsuleDestructor>(capsule: *mut py::PyObject) {
+    // SAFETY: CPython calls this while the capsule is being destroyed, with the GIL held;
+    // the pointer is never NULL (PyCapsule_New and PyCapsule_SetPointer refuse NULL), so
+    // GetPointer with the capsule's own name cannot fail.
+    unsafe {
+        let name = py::PyCapsule_GetName(capsule);
+        let pointer = py::PyCapsule_GetPointer(capsule, name);
+        let context = py::PyCapsule_GetContext(capsule);
+        D::destroy(name, pointer, context)
+    }
+}
+
+/// `PyCapsule_New` whose destructor runs `D::destroy`.
+///
+/// # Safety
+/// See the module contract; `name` is NULL or NUL-terminated and outlives the capsule.
+pub unsafe fn capsule_new<D: CapsuleDestructor>(
+    _c: RawCtx,
+    pointer: *mut c_void,
+    name: *const c_char,
+) -> HPy {
+    // SAFETY: the GIL is held.
+    h(unsafe { py::PyCapsule_New(pointer, name, Some(capsule_trampoline::<D>)) })
+}
+
+/// `PyCapsule_New` without a destructor.
+///
+/// # Safety
+/// See the module contract; `name` is NULL or NUL-terminated and outlives the capsule.
+pub unsafe fn capsule_new_raw(_c: RawCtx, pointer: *mut c_void, name: *const c_char) -> HPy {
+    // SAFETY: the GIL is held.
+    h(unsafe { py::PyCapsule_New(pointer, name, None) })
+}
+
+/// `HPyCapsule_Get`: the pointer (checking `name`), the name or the context.
+///
+/// # Safety
+/// See the module contract; `name` is NULL or NUL-terminated.
+pub unsafe fn capsule_get(
+    _c: RawCtx,
+    x: HPy,
+    key: crate::ffi::HPyCapsule_key,
+    name: *const c_char,
+) -> *mut c_void {
+    // SAFETY: the GIL is held and `x` is live (each function checks it is a capsule).
+    unsafe {
+        match key {
+            crate::ffi::HPyCapsule_key_Pointer => py::PyCapsule_GetPointer(o(x), name),
+            crate::ffi::HPyCapsule_key_Name => py::PyCapsule_GetName(o(x)).cast_mut().cast(),
+            _ => py::PyCapsule_GetContext(o(x)),
+        }
+    }
+}
+
+/// `HPyCapsule_Set` for the pointer, the name or the context (not the destructor).
+///
+/// # Safety
+/// See the module contract; a name must outlive the capsule.
+pub unsafe fn capsule_set(
+    _c: RawCtx,
+    x: HPy,
+    key: crate::ffi::HPyCapsule_key,
+    value: *mut c_void,
+) -> c_int {
+    // SAFETY: the GIL is held and `x` is live (each function checks it is a capsule).
+    unsafe {
+        match key {
+            crate::ffi::HPyCapsule_key_Pointer => py::PyCapsule_SetPointer(o(x), value),
+            crate::ffi::HPyCapsule_key_Name => py::PyCapsule_SetName(o(x), value.cast()),
+            _ => py::PyCapsule_SetContext(o(x), value),
+        }
+    }
+}
+
+/// `HPyCapsule_SetDestructor` with `D::destroy`.
+///
+/// # Safety
+/// See the module contract.
+pub unsafe fn capsule_set_destructor<D: CapsuleDestructor>(_c: RawCtx, x: HPy) -> c_int {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyCapsule_SetDestructor(o(x), Some(capsule_trampoline::<D>)) }
+}
+
+/// `PyCapsule_IsValid`.
+///
+/// # Safety
+/// See the module contract; `name` is NULL or NUL-terminated.
+#[inline(always)]
+pub unsafe fn capsule_is_valid(_c: RawCtx, x: HPy, name: *const c_char) -> bool {
+    // SAFETY: the GIL is held and `x` is live.
+    unsafe { py::PyCapsule_IsValid(o(x), name) != 0 }
+}
+
+/// `PyContextVar_New`; `default` may be NULL.
+///
+/// # Safety
+/// See the module contract; `name` is NUL-terminated.
+#[inline(always)]
+pub unsafe fn context_var_new(_c: RawCtx, name: *const c_char, default: HPy) -> HPy {
+    // SAFETY: the GIL is held.
+    h(unsafe { py::PyContextVar_New(name, o(default)) })
+}
+
+/// `PyContextVar_Get`: 0 with `*out` a new reference or NULL (no value, no default), or -1
+/// with an exception set.
+///
+/// # Safety
+/// See the module contract; `default` may be NULL.
+#[inline(always)]
+pub unsafe fn context_var_get(_c: RawCtx, var: HPy, default: HPy, out: &mut HPy) -> c_int {
+    let mut r = core::ptr::null_mut();
+    // SAFETY: the GIL is held and `var` is live.
+    let rc = unsafe { py::PyContextVar_Get(o(var), o(default), &mut r) };
+    *out = h(r);
+    rc
+}
+
+/// `PyContextVar_Set`: a new token, or NULL.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn context_var_set(_c: RawCtx, var: HPy, value: HPy) -> HPy {
+    // SAFETY: the GIL is held and both are live.
+    h(unsafe { py::PyContextVar_Set(o(var), o(value)) })
+}
+
+/// `Py_CompileString` with the start symbol of an `HPy_SourceKind`.
+///
+/// # Safety
+/// See the module contract; both strings are NUL-terminated.
+pub unsafe fn compile_s(
+    _c: RawCtx,
+    source: *const c_char,
+    filename: *const c_char,
+    kind: crate::ffi::HPy_SourceKind,
+) -> HPy {
+    let start = match kind {
+        crate::ffi::HPy_SourceKind_Expr => py::Py_eval_input,
+        crate::ffi::HPy_SourceKind_File => py::Py_file_input,
+        _ => py::Py_single_input,
+    };
+    // SAFETY: the GIL is held.
+    h(unsafe { py::Py_CompileString(source, filename, start) })
+}
+
+/// `PyEval_EvalCode`; `locals` may be NULL (then `globals` is used).
+///
+/// # Safety
+/// See the module contract; `code` is a code object and `globals` a dict.
+pub unsafe fn eval_code(_c: RawCtx, code: HPy, globals: HPy, locals: HPy) -> HPy {
+    let locals = if locals.is_null() { globals } else { locals };
+    // SAFETY: the GIL is held and the handles are live.
+    h(unsafe { py::PyEval_EvalCode(o(code), o(globals), o(locals)) })
+}
+
+/// `PySlice_Unpack`: 0, or -1 with an exception set.
+///
+/// # Safety
+/// See the module contract; `s` is a slice.
+#[inline(always)]
+pub unsafe fn slice_unpack(
+    _c: RawCtx,
+    s: HPy,
+    start: &mut HPy_ssize_t,
+    stop: &mut HPy_ssize_t,
+    step: &mut HPy_ssize_t,
+) -> c_int {
+    // SAFETY: the GIL is held and `s` is a live slice.
+    unsafe { py::PySlice_Unpack(o(s), start, stop, step) }
+}
+
+/// An iteration in progress: an exact list or tuple is walked by index (exactly what their
+/// iterators do), anything else through its iterator.
+pub struct RawIter {
+    obj: *mut py::PyObject,
+    pos: HPy_ssize_t,
+    kind: IterKind,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum IterKind {
+    List,
+    Tuple,
+    Iterator,
+}
+
+/// Starts iterating over `x` (`iter(x)`); `None` with an exception set when `x` is not
+/// iterable.
+///
+/// # Safety
+/// See the module contract.
+pub unsafe fn iter_new(_c: RawCtx, x: HPy) -> Option<RawIter> {
+    let p = o(x);
+    // SAFETY: the GIL is held and `x` is live; the RawIter owns a new reference.
+    unsafe {
+        let kind = if py::PyList_CheckExact(p) != 0 {
+            IterKind::List
+        } else if py::PyTuple_CheckExact(p) != 0 {
+            IterKind::Tuple
+        } else {
+            let it = py::PyObject_GetIter(p);
+            if it.is_null() {
+                return None;
+            }
+            return Some(RawIter {
+                obj: it,
+                pos: 0,
+                kind: IterKind::Iterator,
+            });
+        };
+        Some(RawIter {
+            obj: py::Py_NewRef(p),
+            pos: 0,
+            kind,
+        })
+    }
+}
+
+/// The next item (a new reference), or NULL at the end (no exception) or on error (exception
+/// set).
+///
+/// # Safety
+/// See the module contract; `it` was made by `iter_new` with this context.
+#[inline(always)]
+pub unsafe fn iter_next(_c: RawCtx, it: &mut RawIter) -> HPy {
+    // SAFETY: the GIL is held and `it.obj` is alive (owned); the list's size is read again at
+    // every step, like `listiterator` does, since it may change between steps.
+    unsafe {
+        match it.kind {
+            IterKind::List => {
+                if it.pos < py::PyList_GET_SIZE(it.obj) {
+                    let item = py::PyList_GET_ITEM(it.obj, it.pos);
+                    it.pos += 1;
+                    h(py::Py_NewRef(item))
+                } else {
+                    HPy::NULL
+                }
+            }
+            IterKind::Tuple => {
+                if it.pos < py::PyTuple_GET_SIZE(it.obj) {
+                    let item = py::PyTuple_GET_ITEM(it.obj, it.pos);
+                    it.pos += 1;
+                    h(py::Py_NewRef(item))
+                } else {
+                    HPy::NULL
+                }
+            }
+            IterKind::Iterator => h(py::PyIter_Next(it.obj)),
+        }
+    }
+}
+
+/// Ends an iteration.
+///
+/// # Safety
+/// See the module contract; `it` was made by `iter_new` with this context.
+pub unsafe fn iter_close(_c: RawCtx, it: RawIter) {
+    // SAFETY: the GIL is held; we own the reference.
+    unsafe { py::Py_DECREF(it.obj) }
+}
+
+/// `next(x)` on an iterator: the next item (a new reference), or NULL at the end (no exception
+/// set) or on error.
+///
+/// # Safety
+/// See the module contract.
+pub unsafe fn iterator_next(_c: RawCtx, x: HPy) -> HPy {
+    // SAFETY: the GIL is held and `x` is live; PyIter_Next requires an iterator.
+    unsafe {
+        if py::PyIter_Check(o(x)) == 0 {
+            let msg = c"object is not an iterator";
+            py::PyErr_SetString(py::PyExc_TypeError, msg.as_ptr());
+            return HPy::NULL;
+        }
+        h(py::PyIter_Next(o(x)))
+    }
+}
+
+/// Whether `Vec<f64>` conversions should go through a Python helper: no, [`extract_f64s`]
+/// reads the floats directly.
+pub const F64_BULK_VIA_PYTHON: bool = false;
+
+/// Converts the leading items of a list or tuple that are exactly `float` into `out`, without
+/// touching a reference count, and returns how many it converted (it stops at the first item
+/// of another type; the caller converts the rest one by one).
+///
+/// # Safety
+/// See the module contract; `seq` is a list or a tuple.
+#[inline]
+pub unsafe fn extract_f64s(_c: RawCtx, seq: HPy, out: &mut Vec<f64>) -> Result<usize, ()> {
+    let p = o(seq);
+    // SAFETY: `seq` is a live list or tuple and the GIL is held for the whole loop.
+    //
+    // The items are read *borrowed* (no incref): the sequence holds a reference to each, and
+    // nothing in this loop can run Python code that could drop it — the loop calls only
+    // `PyList_GET_SIZE`/`GET_ITEM`, `PyFloat_CheckExact` (a type comparison) and
+    // `PyFloat_AS_DOUBLE` (a field read), none of which can run Python code, release the GIL,
+    // or let another thread in. An item that is not exactly a float (a subclass with
+    // `__float__`, an int, anything else) may run Python code when converted, so the loop
+    // stops there and the caller converts it with a new reference held.
+    unsafe {
+        let list = py::PyList_Check(p) != 0;
+        let n = if list {
+            py::PyList_GET_SIZE(p)
+        } else {
+            py::PyTuple_GET_SIZE(p)
+        } as usize;
+        out.reserve(n);
+        let mut i = 0;
+        while i < n {
+            let item = if list {
+                py::PyList_GET_ITEM(p, i as isize)
+            } else {
+                py::PyTuple_GET_ITEM(p, i as isize)
+            };
+            if py::PyFloat_CheckExact(item) == 0 {
+                break;
+            }
+            out.push(py::PyFloat_AS_DOUBLE(item));
+            i += 1;
+        }
+        Ok(i)
+    }
 }

@@ -15,24 +15,54 @@ pub use universal::*;
 #[cfg(not(any(hpy_abi = "cpython", hpy_abi = "universal")))]
 compile_error!("hpy-core was built without its build script choosing a backend (hpy_abi cfg)");
 
-/// Built-in types every backend can name without a lookup.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BuiltinType {
-    /// `int`.
-    Int,
-    /// `list`.
-    List,
-}
+pub use crate::types::BuiltinType;
 
-/// Binary number operations used by the conversions.
+/// Binary number operations (`HPy_Add` ... `HPy_Or`, and their in-place forms).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinaryOp {
-    /// `a & b`.
-    And,
-    /// `a | b`.
-    Or,
+    /// `a + b`.
+    Add,
+    /// `a - b`.
+    Subtract,
+    /// `a * b`.
+    Multiply,
+    /// `a @ b`.
+    MatrixMultiply,
+    /// `a // b`.
+    FloorDivide,
+    /// `a / b`.
+    TrueDivide,
+    /// `a % b`.
+    Remainder,
+    /// `divmod(a, b)` (no in-place form).
+    Divmod,
     /// `a << b`.
     Lshift,
     /// `a >> b`.
     Rshift,
+    /// `a & b`.
+    And,
+    /// `a ^ b`.
+    Xor,
+    /// `a | b`.
+    Or,
+}
+
+/// Unary number operations (`HPy_Negative` ... `HPy_Float`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryOp {
+    /// `-a`.
+    Negative,
+    /// `+a`.
+    Positive,
+    /// `abs(a)`.
+    Absolute,
+    /// `~a`.
+    Invert,
+    /// `operator.index(a)`.
+    Index,
+    /// `int(a)`.
+    Long,
+    /// `float(a)`.
+    Float,
 }

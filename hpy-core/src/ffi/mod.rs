@@ -93,6 +93,9 @@ pub type HPyCFunction = *const c_void;
 /// `cpy_PyCFunction`: the generic type of every CPython trampoline pointer.
 pub type cpy_PyCFunction = *const c_void;
 
+/// `HPyFunc_visitproc`: what a `tp_traverse` implementation calls for each field.
+pub type HPyFunc_visitproc = unsafe extern "C" fn(*mut HPyField, *mut c_void) -> c_int;
+
 /// `HPyFunc_Signature` (C enum, 4 bytes).
 pub type HPyFunc_Signature = c_int;
 /// `HPyFunc_VARARGS`: `HPy f(ctx, self, const HPy *args, size_t nargs)` (METH_FASTCALL).

@@ -196,10 +196,12 @@ macro_rules! __hpy_module_statics {
         name: $name:literal,
         doc: $doc:expr,
         exec: $exec:ty,
-        functions: [$($f:expr),* $(,)?] $(,)?
+        functions: [$($f:expr),* $(,)?],
+        globals: [$($g:expr),* $(,)?] $(,)?
     ) => {
         const _: () = {
             use $crate::impl_ as __i;
+            // CPython has no global table (`globals` is unused): globals are plain references.
             const __FUNCTIONS: &[::core::option::Option<__i::MethodDef>] = &[$($f),*];
             const __N: usize = __i::count_defs(__FUNCTIONS) + 1;
             static __METHODS: __i::SyncCell<[__i::MethodDef; __N]> = __i::SyncCell::new(

@@ -266,9 +266,17 @@ pub const fn module_def(
     }
 }
 
-/// The globals every module lists (ours, before the user's).
-pub const fn globals_table() -> [*mut HPyGlobal; 2] {
-    [super::PANIC_EXCEPTION.as_ptr(), ptr::null_mut()]
+/// The NULL-terminated table of the globals a module lists: ours (the panic exception type),
+/// every class's type object, every `Global` the module declares.
+pub const fn globals_table<const N: usize>(globals: &[*mut HPyGlobal]) -> [*mut HPyGlobal; N] {
+    assert!(globals.len() + 1 == N);
+    let mut out = [ptr::null_mut(); N];
+    let mut i = 0;
+    while i < globals.len() {
+        out[i] = globals[i];
+        i += 1;
+    }
+    out
 }
 
 /// `HPyInitGlobalContext_<module>`: keeps the context for the CPython trampolines.
@@ -284,7 +292,8 @@ macro_rules! __hpy_module_statics {
         name: $name:literal,
         doc: $doc:expr,
         exec: $exec:ty,
-        functions: [$($f:expr),* $(,)?] $(,)?
+        functions: [$($f:expr),* $(,)?],
+        globals: [$($g:expr),* $(,)?] $(,)?
     ) => {
         const _: () = {
             use $crate::impl_ as __i;
@@ -296,8 +305,12 @@ macro_rules! __hpy_module_statics {
             );
             static __DEF_PTRS: __i::SyncCell<[*mut __f::HPyDef; __N + 1]> =
                 __i::SyncCell::new(__i::def_pointers::<__N, { __N + 1 }>(__DEFS.get().cast()));
-            static __GLOBALS: __i::SyncCell<[*mut __f::HPyGlobal; 2]> =
-                __i::SyncCell::new(__i::globals_table());
+            const __NGLOBALS: usize = {
+                let names: &[&str] = &[$(stringify!($g)),*];
+                names.len() + 2
+            };
+            static __GLOBALS: __i::SyncCell<[*mut __f::HPyGlobal; __NGLOBALS]> =
+                __i::SyncCell::new(__i::globals_table(&[__i::PANIC_EXCEPTION.as_ptr(), $($g),*]));
             static __MODULE: __i::SyncCell<__f::HPyModuleDef> = __i::SyncCell::new(
                 __i::module_def($doc, __DEF_PTRS.get().cast(), __GLOBALS.get().cast()),
             );
@@ -323,4 +336,12 @@ macro_rules! __hpy_module_statics {
             }
         };
     };
+}
+
+/// The KEYWORDS implementation and trampoline of `F` (also used for `tp_call`).
+pub const fn keywords_entry_points<F: PyFunction>() -> (HPyCFunction, cpy_PyCFunction) {
+    (
+        keywords_impl::<F> as HPyCFunction,
+        keywords_trampoline::<F> as cpy_PyCFunction,
+    )
 }

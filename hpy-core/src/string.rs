@@ -1,0 +1,169 @@
+//! Strings: UTF-8 views of `str` objects, encoding and decoding.
+
+use core::ffi::CStr;
+
+use crate::backend as b;
+use crate::conv::FromHandle;
+use crate::err::{Error, Result};
+use crate::ffi::wchar_t;
+use crate::handle::{Ctx, Handle};
+use crate::object::with_opt_cstr;
+
+impl<'c> Handle<'c> {
+    /// The UTF-8 text of a `str`, borrowed for as long as the handle is (no copy:
+    /// `HPyUnicode_AsUTF8AndSize`). `TypeError` for anything else; `UnicodeEncodeError` for a
+    /// string with lone surrogates.
+    ///
+    /// ```
+    /// # fn demo<'c>(name: &hpy_core::Handle<'c>) -> hpy_core::Result<bool> {
+    /// let s: &str = name.to_str()?;
+    /// Ok(s.starts_with("__"))
+    /// # }
+    /// ```
+    pub fn to_str(&self) -> Result<&str> {
+        <&str>::from_handle(self)
+    }
+
+    /// The character at index `i` of a `str` (`HPyUnicode_ReadChar`; `IndexError` out of
+    /// range). A lone surrogate comes back as `U+FFFD`.
+    pub fn read_char(&self, i: usize) -> Result<char> {
+        if !self.is_str() {
+            return Err(crate::conv::type_mismatch(self, "str"));
+        }
+        let c = self.ctx().raw();
+        // SAFETY: the handle is a live str.
+        let v = unsafe { b::unicode_read_char(c, self.as_raw(), i as isize) };
+        // SAFETY: the context is live.
+        if v == u32::MAX && unsafe { b::err_occurred(c) } {
+            return Err(Error::pending());
+        }
+        Ok(char::from_u32(v).unwrap_or(char::REPLACEMENT_CHARACTER))
+    }
+
+    /// `self[start:end]` for a `str`, in characters (`HPyUnicode_Substring`; indices are
+    /// clamped like slicing).
+    pub fn substring(&self, start: usize, end: usize) -> Result<Handle<'c>> {
+        if !self.is_str() {
+            return Err(crate::conv::type_mismatch(self, "str"));
+        }
+        let ctx = self.ctx();
+        let clamp = |v: usize| v.min(isize::MAX as usize) as isize;
+        // SAFETY: `self` is a live str; the result is NULL or a new reference.
+        unsafe {
+            ctx.check(b::unicode_substring(
+                ctx.raw(),
+                self.as_raw(),
+                clamp(start),
+                clamp(end),
+            ))
+        }
+    }
+
+    fn encode_with(&self, which: u8) -> Result<Handle<'c>> {
+        if !self.is_str() {
+            return Err(crate::conv::type_mismatch(self, "str"));
+        }
+        let ctx = self.ctx();
+        // SAFETY: `self` is a live str; the result is NULL or a new reference.
+        unsafe { ctx.check(b::unicode_encode(ctx.raw(), self.as_raw(), which)) }
+    }
+
+    /// `self.encode('ascii')` (`HPyUnicode_AsASCIIString`).
+    pub fn encode_ascii(&self) -> Result<Handle<'c>> {
+        self.encode_with(0)
+    }
+
+    /// `self.encode('latin-1')` (`HPyUnicode_AsLatin1String`).
+    pub fn encode_latin1(&self) -> Result<Handle<'c>> {
+        self.encode_with(1)
+    }
+
+    /// `self.encode('utf-8')` (`HPyUnicode_AsUTF8String`).
+    pub fn encode_utf8(&self) -> Result<Handle<'c>> {
+        self.encode_with(2)
+    }
+
+    /// `os.fsencode(self)`: bytes in the file-system encoding (`HPyUnicode_EncodeFSDefault`).
+    pub fn encode_fs_default(&self) -> Result<Handle<'c>> {
+        if !self.is_str() {
+            return Err(crate::conv::type_mismatch(self, "str"));
+        }
+        let ctx = self.ctx();
+        // SAFETY: `self` is a live str; the result is NULL or a new reference.
+        unsafe { ctx.check(b::unicode_encode_fs_default(ctx.raw(), self.as_raw())) }
+    }
+
+    /// `str(self, encoding, errors)` for a bytes-like object (`HPyUnicode_FromEncodedObject`):
+    /// `None` means UTF-8 and `'strict'`.
+    pub fn decode(&self, encoding: Option<&str>, errors: Option<&str>) -> Result<Handle<'c>> {
+        let ctx = self.ctx();
+        with_opt_cstr(encoding, |enc| {
+            with_opt_cstr(errors, |err| {
+                // SAFETY: the handle is live; the strings are NULL or NUL-terminated; the
+                // result is NULL or a new reference.
+                unsafe {
+                    ctx.check(b::unicode_from_encoded_object(
+                        ctx.raw(),
+                        self.as_raw(),
+                        enc,
+                        err,
+                    ))
+                }
+            })
+        })??
+    }
+}
+
+impl<'c> Ctx<'c> {
+    /// A `str` from a NUL-terminated UTF-8 string (`HPyUnicode_FromString`).
+    pub fn str_from_cstr(self, s: &CStr) -> Result<Handle<'c>> {
+        // SAFETY: NUL-terminated; the result is NULL or a new reference.
+        unsafe { self.check(b::unicode_from_cstr(self.raw(), s.as_ptr())) }
+    }
+
+    /// A `str` from wide characters, `wchar_t` of the C library (`HPyUnicode_FromWideChar`).
+    pub fn str_from_wide(self, w: &[wchar_t]) -> Result<Handle<'c>> {
+        // SAFETY: the slice holds `len` wide characters; the result is NULL or a new reference.
+        unsafe {
+            self.check(b::unicode_from_wide(
+                self.raw(),
+                w.as_ptr(),
+                w.len() as isize,
+            ))
+        }
+    }
+
+    /// `os.fsdecode(data)`: a `str` from bytes in the file-system encoding
+    /// (`HPyUnicode_DecodeFSDefaultAndSize`).
+    pub fn decode_fs_default(self, data: &[u8]) -> Result<Handle<'c>> {
+        // SAFETY: the result is NULL or a new reference.
+        unsafe { self.check(b::unicode_decode_fs_default_and_size(self.raw(), data)) }
+    }
+
+    /// `os.fsdecode(path)` for a NUL-terminated path (`HPyUnicode_DecodeFSDefault`).
+    pub fn decode_fs_default_cstr(self, data: &CStr) -> Result<Handle<'c>> {
+        // SAFETY: NUL-terminated; the result is NULL or a new reference.
+        unsafe { self.check(b::unicode_decode_fs_default(self.raw(), data.as_ptr())) }
+    }
+
+    /// `data.decode('ascii', errors)` (`HPyUnicode_DecodeASCII`; `None` is `'strict'`).
+    pub fn decode_ascii(self, data: &[u8], errors: Option<&str>) -> Result<Handle<'c>> {
+        with_opt_cstr(errors, |e| {
+            // SAFETY: `e` is NULL or NUL-terminated; the result is NULL or a new reference.
+            unsafe { self.check(b::unicode_decode(self.raw(), data, e, false)) }
+        })?
+    }
+
+    /// `data.decode('latin-1', errors)` (`HPyUnicode_DecodeLatin1`).
+    pub fn decode_latin1(self, data: &[u8], errors: Option<&str>) -> Result<Handle<'c>> {
+        with_opt_cstr(errors, |e| {
+            // SAFETY: `e` is NULL or NUL-terminated; the result is NULL or a new reference.
+            unsafe { self.check(b::unicode_decode(self.raw(), data, e, true)) }
+        })?
+    }
+
+    /// A `str` from UTF-8 given as bytes: `data.decode('utf-8', errors)`.
+    pub fn decode_utf8(self, data: &[u8], errors: Option<&str>) -> Result<Handle<'c>> {
+        self.bytes(data)?.decode(None, errors)
+    }
+}
