@@ -47,8 +47,6 @@ python3.13    cpython     cpython
 # not fail the run, and one that no longer happens does fail it, so that its line here gets
 # removed. Failing *tests* are marked in the test files instead (xfail/crash_xfail).
 KNOWN_FAILURES='
-pypy311-cpython  build         hpy-core CPython-ABI backend calls PyTuple_GET_SIZE/GET_ITEM/SET_ITEM, which pyo3-ffi does not declare for PyPy (cpyext): the crate does not compile for PyPy
-pypy311-debug    demo:hello    PyPy debug context not recognised by has_pypy311_layout (its handles are pointers, not small ints): HashMap/kwargs extraction calls HPyUnicode_Substring instead of HPyDict_Keys, fatal error
 '
 
 ROOT=${ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}

@@ -183,11 +183,18 @@ fn replace_type_error(h: &Handle<'_>, what: &str) -> Error {
     Error::pending()
 }
 
-/// Whether the pending exception is an `OverflowError`.
+/// Whether the pending exception says that an int is out of the reader's range: an
+/// `OverflowError`, or the `ValueError` that PyPy's cpyext raises where CPython raises
+/// `OverflowError` (`PyLong_AsUnsignedLongLong(-1)`, "cannot convert negative integer to
+/// unsigned"). Only called after a reader failed on an object that is an int.
 fn pending_is_overflow(ctx: Ctx<'_>) -> bool {
     let c = ctx.raw();
     // SAFETY: the context is live.
-    unsafe { b::err_matches(c, b::builtin_exception(c, Builtin::OverflowError as usize)) }
+    unsafe {
+        b::err_matches(c, b::builtin_exception(c, Builtin::OverflowError as usize))
+            || (cfg!(hpy_cpyext)
+                && b::err_matches(c, b::builtin_exception(c, Builtin::ValueError as usize)))
+    }
 }
 
 /// `repr(h)`, shortened for messages.

@@ -17,6 +17,18 @@ from geometry import Node, Point, Polygon, Vec2
 IS_PYPY = sys.implementation.name == "pypy"
 
 IS_PYPY_DEBUG = IS_PYPY and os.environ.get("HPY", "").lower() == "debug"
+#: PyPy's own HPy runtime (legs pypy311-universal and -debug), as opposed to the CPython-ABI
+#: build that PyPy loads through cpyext (leg pypy311-cpython).
+IS_PYPY_HPY = IS_PYPY and g.ABI == "universal"
+IS_PYPY_CPYEXT = IS_PYPY and g.ABI == "cpython"
+
+# PyPy's cpyext does not run a cycle collector over C-level objects (tp_traverse is not
+# used), so a reference cycle through instances of a CPython-ABI class is never freed there.
+CPYEXT_CYCLES_LEAK = pytest.mark.xfail(
+    IS_PYPY_CPYEXT,
+    strict=True,
+    reason="PyPy's cpyext does not collect reference cycles through C extension objects",
+)
 
 # PyPy 7.3.19's debug mode aborts ("Wrong HPy Context!") when an HPy function calls Python
 # code that calls another HPy function: the inner call invalidates the outer call's context.
@@ -30,7 +42,7 @@ NESTED_CALL_CRASH = pytest.mark.crash_xfail(
 # W_HPyObject._finalize_) when an instance of a *Python* subclass of an HPy type with
 # tp_destroy is finalized: `_finalize_` assumes the instance's type is an HPy type.
 SUBCLASS_FINALIZER_CRASH = pytest.mark.crash_xfail(
-    IS_PYPY,
+    IS_PYPY_HPY,
     reason="PyPy 7.3.19 bug: finalizing an instance of a Python subclass of an HPy type "
     "asserts in W_HPyObject._finalize_",
 )
@@ -170,6 +182,12 @@ def doc(obj):
     return d.split("\n--\n\n", 1)[-1] if d else d
 
 
+@pytest.mark.xfail(
+    IS_PYPY_CPYEXT,
+    strict=True,
+    reason="on PyPy's cpyext the methods of a CPython-ABI class have __doc__ None (not yet "
+    "known whether PyPy or hpy-core's type creation loses ml_doc there)",
+)
 def test_docs_and_signatures():
     assert doc(Point.norm) == "Distance from the origin."
     if not IS_PYPY:  # PyPy has no __text_signature__ for built-in functions and types
@@ -448,6 +466,7 @@ def test_field_keeps_its_object_alive():
     assert r() is None
 
 
+@CPYEXT_CYCLES_LEAK
 def test_reference_cycles_through_rust_objects_are_collected():
     collect()
     before = Node.dropped()
@@ -462,6 +481,7 @@ def test_reference_cycles_through_rust_objects_are_collected():
     assert Node.dropped() - before == 100
 
 
+@CPYEXT_CYCLES_LEAK
 def test_cycle_with_a_finalizer_is_collected():
     finalized = []
 
@@ -516,6 +536,7 @@ def test_python_subclass():
 
 
 @SUBCLASS_FINALIZER_CRASH
+@CPYEXT_CYCLES_LEAK
 def test_python_subclass_instances_are_dropped_and_collected():
     class MyNode(Node):
         pass

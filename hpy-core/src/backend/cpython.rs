@@ -10,6 +10,89 @@ use pyo3_ffi as py;
 
 use crate::ffi::{HPy, HPy_RichCmpOp, HPy_ssize_t};
 
+/// The list and tuple access macros (`PyTuple_GET_ITEM`...), which pyo3-ffi declares for
+/// CPython only: on PyPy's cpyext (a CPython-ABI build for PyPy, `cfg(hpy_cpyext)`) the
+/// function forms stand in for them, with the same reference semantics (borrowed items,
+/// stolen values when setting an empty slot of a new object).
+mod fast {
+    use py::{Py_ssize_t, PyObject};
+    use pyo3_ffi as py;
+
+    /// `PyTuple_GET_SIZE`. Safety: `t` is a live tuple.
+    #[inline(always)]
+    pub unsafe fn tuple_size(t: *mut PyObject) -> Py_ssize_t {
+        // SAFETY: the caller passes a live tuple, as both forms require.
+        unsafe {
+            #[cfg(not(hpy_cpyext))]
+            return py::PyTuple_GET_SIZE(t);
+            #[cfg(hpy_cpyext)]
+            return py::PyTuple_Size(t);
+        }
+    }
+
+    /// `PyTuple_GET_ITEM` (borrowed). Safety: `t` is a live tuple, `i` in range.
+    #[inline(always)]
+    pub unsafe fn tuple_item(t: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
+        // SAFETY: the caller passes a live tuple and an index in range.
+        unsafe {
+            #[cfg(not(hpy_cpyext))]
+            return py::PyTuple_GET_ITEM(t, i);
+            #[cfg(hpy_cpyext)]
+            return py::PyTuple_GetItem(t, i);
+        }
+    }
+
+    /// `PyTuple_SET_ITEM` (steals `v`). Safety: `t` is a new tuple, slot `i` empty.
+    #[inline(always)]
+    pub unsafe fn tuple_set(t: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) {
+        // SAFETY: the caller passes a new tuple (reference count 1, as PyTuple_SetItem
+        // requires) and an empty slot in range; both forms steal `v`.
+        unsafe {
+            #[cfg(not(hpy_cpyext))]
+            py::PyTuple_SET_ITEM(t, i, v);
+            #[cfg(hpy_cpyext)]
+            py::PyTuple_SetItem(t, i, v);
+        }
+    }
+
+    /// `PyList_GET_SIZE`. Safety: `l` is a live list.
+    #[inline(always)]
+    pub unsafe fn list_size(l: *mut PyObject) -> Py_ssize_t {
+        // SAFETY: the caller passes a live list.
+        unsafe {
+            #[cfg(not(hpy_cpyext))]
+            return py::PyList_GET_SIZE(l);
+            #[cfg(hpy_cpyext)]
+            return py::PyList_Size(l);
+        }
+    }
+
+    /// `PyList_GET_ITEM` (borrowed). Safety: `l` is a live list, `i` in range.
+    #[inline(always)]
+    pub unsafe fn list_item(l: *mut PyObject, i: Py_ssize_t) -> *mut PyObject {
+        // SAFETY: the caller passes a live list and an index in range.
+        unsafe {
+            #[cfg(not(hpy_cpyext))]
+            return py::PyList_GET_ITEM(l, i);
+            #[cfg(hpy_cpyext)]
+            return py::PyList_GetItem(l, i);
+        }
+    }
+
+    /// `PyList_SET_ITEM` (steals `v`). Safety: `l` is a new list, slot `i` empty.
+    #[inline(always)]
+    pub unsafe fn list_set(l: *mut PyObject, i: Py_ssize_t, v: *mut PyObject) {
+        // SAFETY: the caller passes a new list and an empty slot in range; both forms
+        // steal `v`.
+        unsafe {
+            #[cfg(not(hpy_cpyext))]
+            py::PyList_SET_ITEM(l, i, v);
+            #[cfg(hpy_cpyext)]
+            py::PyList_SetItem(l, i, v);
+        }
+    }
+}
+
 /// The CPython ABI needs no context: this token exists only so that both backends have the
 /// same signatures. It is zero-sized, so passing it around costs nothing.
 #[derive(Clone, Copy)]
@@ -488,9 +571,9 @@ pub unsafe fn length(_c: RawCtx, x: HPy) -> HPy_ssize_t {
     // SAFETY: the GIL is held and `x` is live; lists and tuples are read directly.
     unsafe {
         if py::PyList_Check(o(x)) != 0 {
-            py::PyList_GET_SIZE(o(x))
+            fast::list_size(o(x))
         } else if py::PyTuple_Check(o(x)) != 0 {
-            py::PyTuple_GET_SIZE(o(x))
+            fast::tuple_size(o(x))
         } else {
             py::PyObject_Size(o(x))
         }
@@ -509,21 +592,21 @@ pub unsafe fn sequence_item(_c: RawCtx, x: HPy, i: HPy_ssize_t) -> HPy {
     // SAFETY: the GIL is held; the index is checked against the current size.
     unsafe {
         let (size, item) = if py::PyList_Check(o(x)) != 0 {
-            let n = py::PyList_GET_SIZE(o(x));
+            let n = fast::list_size(o(x));
             (
                 n,
                 if i < n {
-                    py::PyList_GET_ITEM(o(x), i)
+                    fast::list_item(o(x), i)
                 } else {
                     core::ptr::null_mut()
                 },
             )
         } else {
-            let n = py::PyTuple_GET_SIZE(o(x));
+            let n = fast::tuple_size(o(x));
             (
                 n,
                 if i < n {
-                    py::PyTuple_GET_ITEM(o(x), i)
+                    fast::tuple_item(o(x), i)
                 } else {
                     core::ptr::null_mut()
                 },
@@ -614,9 +697,9 @@ impl SeqBuilder {
         // SAFETY: the slot is in bounds and still empty; SET_ITEM steals the reference.
         unsafe {
             if self.tuple {
-                py::PyTuple_SET_ITEM(self.obj, i, o(item));
+                fast::tuple_set(self.obj, i, o(item));
             } else {
-                py::PyList_SET_ITEM(self.obj, i, o(item));
+                fast::list_set(self.obj, i, o(item));
             }
         }
     }
@@ -656,7 +739,7 @@ pub unsafe fn tuple_from_array(_c: RawCtx, items: *const HPy, n: HPy_ssize_t) ->
         for i in 0..n {
             let it = o(*items.offset(i));
             py::Py_INCREF(it);
-            py::PyTuple_SET_ITEM(t, i, it);
+            fast::tuple_set(t, i, it);
         }
         h(t)
     }
@@ -721,7 +804,26 @@ pub unsafe fn call_tuple_dict(_c: RawCtx, f: HPy, args: HPy, kw: HPy) -> HPy {
 #[inline(always)]
 pub unsafe fn err_set_object(_c: RawCtx, ty: HPy, value: HPy) {
     // SAFETY: the GIL is held and both are live.
-    unsafe { py::PyErr_SetObject(o(ty), o(value)) }
+    #[cfg(not(hpy_cpyext))]
+    unsafe {
+        py::PyErr_SetObject(o(ty), o(value))
+    }
+    // PyPy's cpyext drops the traceback of an exception instance raised again with
+    // PyErr_SetObject (CPython keeps it): hand it over explicitly.
+    #[cfg(hpy_cpyext)]
+    // SAFETY: the GIL is held and both are live; PyErr_Restore steals the three references
+    // taken here (the traceback is a new reference or NULL).
+    unsafe {
+        if py::PyObject_IsInstance(o(value), py::PyExc_BaseException) == 1 {
+            let tb = py::PyException_GetTraceback(o(value));
+            py::Py_IncRef(o(ty));
+            py::Py_IncRef(o(value));
+            py::PyErr_Restore(o(ty), o(value), tb);
+        } else {
+            py::PyErr_Clear();
+            py::PyErr_SetObject(o(ty), o(value));
+        }
+    }
 }
 
 /// `PyErr_Occurred`.
@@ -934,7 +1036,25 @@ pub unsafe fn long_as_usize(_c: RawCtx, x: HPy) -> usize {
 #[inline(always)]
 pub unsafe fn long_as_void_ptr(_c: RawCtx, x: HPy) -> *mut c_void {
     // SAFETY: the GIL is held and `x` is live.
-    unsafe { py::PyLong_AsVoidPtr(o(x)) }
+    #[cfg(not(hpy_cpyext))]
+    return unsafe { py::PyLong_AsVoidPtr(o(x)) };
+    // PyPy's cpyext reads the int as an unsigned long and refuses negative ones, where
+    // CPython (and HPy's runtimes) take them as a signed long: do that for negative ints.
+    #[cfg(hpy_cpyext)]
+    // SAFETY: the GIL is held and `x` is live; a failed read leaves its exception set.
+    unsafe {
+        let zero = py::PyLong_FromLong(0);
+        if zero.is_null() {
+            return core::ptr::null_mut();
+        }
+        let negative = py::PyObject_RichCompareBool(o(x), zero, py::Py_LT);
+        py::Py_DecRef(zero);
+        match negative {
+            1 => py::PyLong_AsLongLong(o(x)) as isize as *mut c_void,
+            0 => py::PyLong_AsVoidPtr(o(x)),
+            _ => core::ptr::null_mut(),
+        }
+    }
 }
 
 /// `PyLong_AsDouble`: -1.0 with an exception set on failure.
@@ -1049,9 +1169,9 @@ pub unsafe fn get_item_i(_c: RawCtx, x: HPy, i: HPy_ssize_t) -> HPy {
     // item is returned as a new reference.
     unsafe {
         let exact = if py::PyList_CheckExact(p) != 0 {
-            Some((py::PyList_GET_SIZE(p), true))
+            Some((fast::list_size(p), true))
         } else if py::PyTuple_CheckExact(p) != 0 {
-            Some((py::PyTuple_GET_SIZE(p), false))
+            Some((fast::tuple_size(p), false))
         } else {
             None
         };
@@ -1067,9 +1187,9 @@ pub unsafe fn get_item_i(_c: RawCtx, x: HPy, i: HPy_ssize_t) -> HPy {
                 return HPy::NULL;
             }
             let item = if list {
-                py::PyList_GET_ITEM(p, j)
+                fast::list_item(p, j)
             } else {
-                py::PyTuple_GET_ITEM(p, j)
+                fast::tuple_item(p, j)
             };
             return h(py::Py_NewRef(item));
         }
@@ -1226,7 +1346,22 @@ pub unsafe fn call_method(
     kwnames: HPy,
 ) -> HPy {
     // SAFETY: as for `call`; `name` is a str.
-    h(unsafe { py::PyObject_VectorcallMethod(o(name), args.cast(), nargs, o(kwnames)) })
+    #[cfg(not(hpy_cpyext))]
+    return h(unsafe { py::PyObject_VectorcallMethod(o(name), args.cast(), nargs, o(kwnames)) });
+    // PyPy's cpyext has no PyObject_VectorcallMethod: look the method up, then call it with
+    // the arguments after the receiver.
+    #[cfg(hpy_cpyext)]
+    // SAFETY: `args[0]` is the live receiver (nargs >= 1), `name` a str; the bound method is
+    // released after the call.
+    unsafe {
+        let method = py::PyObject_GetAttr(o(*args), o(name));
+        if method.is_null() {
+            return HPy::NULL;
+        }
+        let result = py::PyObject_Vectorcall(method, args.add(1).cast(), nargs - 1, o(kwnames));
+        py::Py_DecRef(method);
+        h(result)
+    }
 }
 
 /// `PyErr_SetString`.
@@ -1595,10 +1730,47 @@ pub unsafe fn unicode_substring(_c: RawCtx, x: HPy, start: HPy_ssize_t, end: HPy
     h(unsafe { py::PyUnicode_Substring(o(x), start, end) })
 }
 
+#[cfg(not(hpy_cpyext))]
 unsafe extern "C" {
     /// Declared by CPython's `cpython/object.h` (not by pyo3-ffi): prints a debugging
     /// description of an object to stderr. What `HPy_Dump` does in CPython mode.
     fn _PyObject_Dump(op: *mut py::PyObject);
+}
+
+/// PyPy's cpyext has no `_PyObject_Dump`: prints the object's type, address and repr to
+/// stderr instead (a failing repr is reported, and its exception cleared).
+///
+/// # Safety
+/// The GIL is held and `op` is a live object.
+#[cfg(hpy_cpyext)]
+#[allow(non_snake_case)] // stands in for the C function of that name
+unsafe fn _PyObject_Dump(op: *mut py::PyObject) {
+    // SAFETY: the GIL is held and `op` is live (the caller's contract); the repr is released
+    // after its UTF-8 has been copied out.
+    unsafe {
+        let tp = py::Py_TYPE(op);
+        let type_name = core::ffi::CStr::from_ptr((*tp).tp_name).to_string_lossy();
+        let repr = py::PyObject_Repr(op);
+        let text = if repr.is_null() {
+            py::PyErr_Clear();
+            String::from("<repr failed>")
+        } else {
+            let mut len: py::Py_ssize_t = 0;
+            let utf8 = py::PyUnicode_AsUTF8AndSize(repr, &mut len);
+            let text = if utf8.is_null() {
+                py::PyErr_Clear();
+                String::from("<repr not UTF-8>")
+            } else {
+                let bytes = core::slice::from_raw_parts(utf8.cast::<u8>(), len as usize);
+                String::from_utf8_lossy(bytes).into_owned()
+            };
+            py::Py_DecRef(repr);
+            text
+        };
+        eprintln!(
+            "object address  : {op:p}\nobject type     : {type_name}\nobject repr     : {text}"
+        );
+    }
 }
 
 /// `_HPy_Dump`: prints a debugging description of `x` to stderr.
@@ -1917,8 +2089,8 @@ pub unsafe fn iter_next(_c: RawCtx, it: &mut RawIter) -> HPy {
     unsafe {
         match it.kind {
             IterKind::List => {
-                if it.pos < py::PyList_GET_SIZE(it.obj) {
-                    let item = py::PyList_GET_ITEM(it.obj, it.pos);
+                if it.pos < fast::list_size(it.obj) {
+                    let item = fast::list_item(it.obj, it.pos);
                     it.pos += 1;
                     h(py::Py_NewRef(item))
                 } else {
@@ -1926,8 +2098,8 @@ pub unsafe fn iter_next(_c: RawCtx, it: &mut RawIter) -> HPy {
                 }
             }
             IterKind::Tuple => {
-                if it.pos < py::PyTuple_GET_SIZE(it.obj) {
-                    let item = py::PyTuple_GET_ITEM(it.obj, it.pos);
+                if it.pos < fast::tuple_size(it.obj) {
+                    let item = fast::tuple_item(it.obj, it.pos);
                     it.pos += 1;
                     h(py::Py_NewRef(item))
                 } else {
@@ -1990,17 +2162,17 @@ pub unsafe fn extract_f64s(_c: RawCtx, seq: HPy, out: &mut Vec<f64>) -> Result<u
     unsafe {
         let list = py::PyList_Check(p) != 0;
         let n = if list {
-            py::PyList_GET_SIZE(p)
+            fast::list_size(p)
         } else {
-            py::PyTuple_GET_SIZE(p)
+            fast::tuple_size(p)
         } as usize;
         out.reserve(n);
         let mut i = 0;
         while i < n {
             let item = if list {
-                py::PyList_GET_ITEM(p, i as isize)
+                fast::list_item(p, i as isize)
             } else {
-                py::PyTuple_GET_ITEM(p, i as isize)
+                fast::tuple_item(p, i as isize)
             };
             if py::PyFloat_CheckExact(item) == 0 {
                 break;
