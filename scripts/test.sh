@@ -4,7 +4,8 @@
 #
 # Steps (in order; a failing step stops the run, with a banner saying which one):
 #   fmt         cargo fmt --all -- --check
-#   clippy      cargo clippy --workspace --all-targets -D warnings, CPython-ABI and universal;
+#   clippy      cargo clippy --workspace --all-targets -D warnings, CPython-ABI and universal,
+#               and CPython-ABI for PyPy (cpyext);
 #               cargo doc with warnings denied
 #   cargo-test  cargo test --workspace (unit, integration, ui and doc tests), both backends
 #   build       scripts/build-examples.sh: every example's wheels for every leg, one venv per leg
@@ -119,6 +120,12 @@ fi
 if wanted clippy; then
     run_step "clippy (cpython)" env HPY_ABI=cpython cargo clippy --workspace --all-targets -- -D warnings
     run_step "clippy (universal)" env HPY_ABI=universal cargo clippy --workspace --all-targets -- -D warnings
+    # The CPython-ABI build for PyPy (cfg hpy_cpyext) compiles other code paths: lint them
+    # too, in a target directory of their own (another interpreter rebuilds pyo3's crates).
+    source "$ROOT/scripts/legs.sh"
+    run_step "clippy (cpython ABI for PyPy: cpyext)" env HPY_ABI=cpython \
+        PYO3_PYTHON="$(runtime_python pypy3.11)" CARGO_TARGET_DIR="$ROOT/target/cpyext" \
+        cargo clippy --workspace --all-targets -- -D warnings
     # Every public item documented, no broken intra-doc links.
     run_step "rustdoc" env RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 fi

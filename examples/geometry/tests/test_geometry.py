@@ -185,8 +185,8 @@ def doc(obj):
 @pytest.mark.xfail(
     IS_PYPY_CPYEXT,
     strict=True,
-    reason="on PyPy's cpyext the methods of a CPython-ABI class have __doc__ None (not yet "
-    "known whether PyPy or hpy-core's type creation loses ml_doc there)",
+    reason="PyPy's cpyext: its method_descriptor type (W_PyCMethodObject) defines no __doc__, "
+    "so the methods of a C extension type show None although their ml_doc is set",
 )
 def test_docs_and_signatures():
     assert doc(Point.norm) == "Distance from the origin."
