@@ -814,7 +814,11 @@ pub unsafe fn err_set_object(_c: RawCtx, ty: HPy, value: HPy) {
     // SAFETY: the GIL is held and both are live; PyErr_Restore steals the three references
     // taken here (the traceback is a new reference or NULL).
     unsafe {
-        if py::PyObject_IsInstance(o(value), py::PyExc_BaseException) == 1 {
+        // Only an exception instance of `ty` itself is handed over as is; anything else
+        // (arguments, another class's instance) goes through PyErr_SetObject's normalising.
+        if py::PyObject_IsInstance(o(value), py::PyExc_BaseException) == 1
+            && py::PyObject_IsInstance(o(value), o(ty)) == 1
+        {
             let tb = py::PyException_GetTraceback(o(value));
             py::Py_IncRef(o(ty));
             py::Py_IncRef(o(value));
