@@ -316,33 +316,10 @@ fn extract_i64(h: &Handle<'_>, rust_type: &str, min: i128, max: i128) -> Result<
     Ok(v)
 }
 
-/// Reads any Python int (or object with `__index__`) that fits in a `u64`.
+/// Reads any Python int (or object with `__index__`) that fits in a `u64`
+/// (`PyLong_AsUnsignedLongLong` does not call `__index__`: [`extract_exact_int`] does).
 fn extract_u64(h: &Handle<'_>, rust_type: &str, max: u128) -> Result<u64> {
-    let ctx = h.ctx();
-    let c = ctx.raw();
-    let int_type = ctx.builtin_type(BuiltinType::Int);
-    let owned;
-    let target = if h.is_instance(&int_type) {
-        h
-    } else {
-        // `PyLong_AsUnsignedLongLong` does not call `__index__`; do it here.
-        // SAFETY: the handle is live; the result is NULL or a new reference.
-        owned = unsafe { ctx.check(b::index(c, h.as_raw())) }
-            .map_err(|_| replace_type_error(h, "int"))?;
-        &owned
-    };
-    // SAFETY: `target` is a live int.
-    let v = unsafe { b::long_as_u64(c, target.as_raw()) };
-    // SAFETY: the context is live.
-    if v == u64::MAX && unsafe { b::err_occurred(c) } {
-        if pending_is_overflow(ctx) {
-            // SAFETY: the context is live.
-            unsafe { b::err_clear(c) };
-            return Err(out_of_range(h, rust_type, 0, max));
-        }
-        return Err(replace_type_error(h, "int"));
-    }
-    Ok(v)
+    extract_exact_int(h, rust_type, 0, max, u64::MAX, b::long_as_u64)
 }
 
 /// Reads an int with one of the `HPyLong_As*` functions that (unlike `AsInt32_t` and

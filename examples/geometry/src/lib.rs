@@ -447,6 +447,13 @@ pub mod geometry {
             }
         }
 
+        /// Reads `other`'s value through this node's borrow: a misuse (the `Field` is not
+        /// this object's) that hpy-core refuses with a panic, raised as `PanicException`.
+        /// `a.value_through(a)` is the correct use.
+        fn value_through<'c>(slf: Ref<'_, 'c, Self>, other: &Node) -> Option<Handle<'c>> {
+            slf.load(&other.value)
+        }
+
         /// The objects this node links to.
         fn targets<'c>(slf: Ref<'_, 'c, Self>) -> Result<Vec<Handle<'c>>> {
             match slf.load(&slf.edges) {

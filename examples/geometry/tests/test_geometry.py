@@ -676,3 +676,13 @@ def test_exception_types_can_be_raised_and_subclassed_from_python():
         pass
 
     assert issubclass(Mine, ValueError)
+
+
+def test_a_field_of_another_object_is_refused():
+    a, b = Node("a"), Node("b")
+    assert a.value_through(a) == "a"
+    for _ in range(3):
+        with pytest.raises(BaseException, match="a Field may only be loaded or stored through the object that contains it") as info:
+            a.value_through(b)
+        assert type(info.value).__name__ == "PanicException"
+    assert a.value_through(a) == "a" and b.value_through(b) == "b"

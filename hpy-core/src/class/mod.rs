@@ -86,6 +86,34 @@ pub(crate) const EMPTY: usize = 0;
 pub(crate) const FULL: usize = 0x4850_5952_5346_554C;
 
 impl<T: PyClass> ClassCell<T> {
+    /// Reads `field`, which must lie in this cell, the payload of `obj` (what [`Ref::load`]
+    /// and [`RefMut::load`] do).
+    fn load_field<'c>(&self, obj: &Handle<'c>, field: &Field) -> Option<Handle<'c>> {
+        self.check_owns(field);
+        // SAFETY: `field` lies inside this cell, the payload of `obj`.
+        unsafe { field.load_unchecked(obj) }
+    }
+
+    /// Writes `field` (see [`ClassCell::load_field`]); `None` clears it.
+    fn store_field<'c>(&self, obj: &Handle<'c>, field: &Field, value: Option<&Handle<'c>>) {
+        self.check_owns(field);
+        // SAFETY: `field` lies inside this cell, the payload of `obj`.
+        unsafe { field.store_unchecked(obj, value) }
+    }
+
+    /// Panics unless `field` lies inside this cell: a `Field` of another object would be
+    /// stored with the wrong owner.
+    fn check_owns(&self, field: &Field) {
+        let start = self as *const Self as usize;
+        let addr = field as *const Field as usize;
+        assert!(
+            addr >= start && addr < start + size_of::<Self>(),
+            "a Field may only be loaded or stored through the object that contains it"
+        );
+    }
+}
+
+impl<T: PyClass> ClassCell<T> {
     /// Moves `value` into a freshly allocated (zero-filled) payload.
     ///
     /// # Safety
@@ -199,25 +227,12 @@ impl<'a, 'c, T: PyClass> Ref<'a, 'c, T> {
 
     /// Reads a [`Field`] of this object.
     pub fn load(&self, field: &Field) -> Option<Handle<'c>> {
-        self.check_owns(field);
-        // SAFETY: `field` lies inside this object's payload.
-        unsafe { field.load_unchecked(self.obj) }
+        self.cell.load_field(self.obj, field)
     }
 
     /// Writes a [`Field`] of this object (`None` clears it).
     pub fn store(&self, field: &Field, value: Option<&Handle<'c>>) {
-        self.check_owns(field);
-        // SAFETY: `field` lies inside this object's payload.
-        unsafe { field.store_unchecked(self.obj, value) }
-    }
-
-    fn check_owns(&self, field: &Field) {
-        let start = self.cell as *const ClassCell<T> as usize;
-        let addr = field as *const Field as usize;
-        assert!(
-            addr >= start && addr < start + size_of::<ClassCell<T>>(),
-            "a Field may only be loaded or stored through the object that contains it"
-        );
+        self.cell.store_field(self.obj, field, value)
     }
 }
 
@@ -289,25 +304,12 @@ impl<'a, 'c, T: PyClass> RefMut<'a, 'c, T> {
 
     /// Reads a [`Field`] of this object.
     pub fn load(&self, field: &Field) -> Option<Handle<'c>> {
-        self.check_owns(field);
-        // SAFETY: `field` lies inside this object's payload.
-        unsafe { field.load_unchecked(self.obj) }
+        self.cell.load_field(self.obj, field)
     }
 
     /// Writes a [`Field`] of this object (`None` clears it).
     pub fn store(&self, field: &Field, value: Option<&Handle<'c>>) {
-        self.check_owns(field);
-        // SAFETY: `field` lies inside this object's payload.
-        unsafe { field.store_unchecked(self.obj, value) }
-    }
-
-    fn check_owns(&self, field: &Field) {
-        let start = self.cell as *const ClassCell<T> as usize;
-        let addr = field as *const Field as usize;
-        assert!(
-            addr >= start && addr < start + size_of::<ClassCell<T>>(),
-            "a Field may only be loaded or stored through the object that contains it"
-        );
+        self.cell.store_field(self.obj, field, value)
     }
 }
 
