@@ -152,8 +152,20 @@ known_failure() {
 }
 
 # Every example: the folder names of examples/*/ that have a pyproject.toml.
+# The examples to build and test: every examples/<name>/ with a pyproject.toml, or only those
+# named in HPY_EXAMPLES=a,b (for local iteration; an unknown name is an error).
 example_names() {
-    local pyproject
+    local pyproject name
+    if [ -n "${HPY_EXAMPLES:-}" ]; then
+        for name in ${HPY_EXAMPLES//,/ }; do
+            if [ ! -e "$ROOT/examples/$name/pyproject.toml" ]; then
+                printf 'HPY_EXAMPLES: no example %s (examples/%s/pyproject.toml)\n' "$name" "$name" >&2
+                return 1
+            fi
+            printf '%s\n' "$name"
+        done
+        return 0
+    fi
     for pyproject in "$ROOT"/examples/*/pyproject.toml; do
         [ -e "$pyproject" ] || continue
         basename "$(dirname "$pyproject")"

@@ -25,6 +25,7 @@
 #   --only  run only the given steps (for local iteration; the output says it was not a full
 #           run). CI always runs everything.
 #   --legs  build and test only the given legs (the same as HPY_LEGS=...; not a full run)
+#   HPY_EXAMPLES=a,b in the environment limits build and pytest to those examples
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -176,6 +177,9 @@ if wanted pytest; then
     # shellcheck source=scripts/legs.sh
     source "$ROOT/scripts/legs.sh"
     load_legs
+    EXAMPLES=()
+    mapfile -t EXAMPLES < <(example_names)
+    [ "${#EXAMPLES[@]}" -gt 0 ] || { echo "test.sh: no example to test" >&2; exit 1; }
     PYTEST_CWD=$(mktemp -d "${TMPDIR:-/tmp}/hpy-pytest.XXXXXX")
     mkdir -p "$RESULTS"
     failed_legs=0
@@ -188,9 +192,9 @@ if wanted pytest; then
         read -r -a env_vars <<<"${LEG_ENV[$leg]} HPY_TEST_EXPECT=${LEG_EXPECT[$leg]}"
         local tests_dir name log rc t0 counts reason
         reason=$(known_failure "$leg" build || true)
-        for tests_dir in examples/*/tests; do
+        for name in "${EXAMPLES[@]}"; do
+            tests_dir=examples/$name/tests
             [ -d "$tests_dir" ] || continue
-            name=$(basename "$(dirname "$tests_dir")")
             log=$RESULTS/$name-$leg.log
             if [ -e "$(build_failed_marker "$kind")" ]; then
                 if [ -n "$reason" ]; then
