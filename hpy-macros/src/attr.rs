@@ -49,11 +49,15 @@ impl Parse for SigItem {
         } else if input.peek(Token![*]) && input.peek2(Token![*]) {
             input.parse::<Token![*]>()?;
             input.parse::<Token![*]>()?;
-            Ok(SigItem::VarKw(input.parse()?))
+            let name: Ident = input.parse()?;
+            no_default(input, &format!("**{name}"), "an empty dict")?;
+            Ok(SigItem::VarKw(name))
         } else if look.peek(Token![*]) {
             let t: Token![*] = input.parse()?;
             if input.peek(Ident) {
-                Ok(SigItem::VarArgs(input.parse()?))
+                let name: Ident = input.parse()?;
+                no_default(input, &format!("*{name}"), "an empty tuple")?;
+                Ok(SigItem::VarArgs(name))
             } else {
                 Ok(SigItem::Star(t.span))
             }
@@ -70,6 +74,18 @@ impl Parse for SigItem {
             Err(look.error())
         }
     }
+}
+
+/// Refuses `*args = ...` and `**kwargs = ...`.
+fn no_default(input: ParseStream, what: &str, empty: &str) -> syn::Result<()> {
+    if input.peek(Token![=]) {
+        let eq: Token![=] = input.parse()?;
+        return Err(syn::Error::new(
+            eq.span,
+            format!("`{what}` takes no default: it is {empty} when the caller passes nothing"),
+        ));
+    }
+    Ok(())
 }
 
 /// A parsed `signature = (...)`.
@@ -105,8 +121,51 @@ fn set_once<T>(slot: &mut Option<T>, value: T, what: &str, span: Span, errors: &
     }
 }
 
+/// The error for an option that is not one of `known`: names it, suggests the closest known
+/// one, and lists them all (instead of syn's bare "expected one of").
+pub fn unknown_option(
+    input: ParseStream,
+    look: syn::parse::Lookahead1,
+    known: &[&str],
+) -> syn::Error {
+    let list = known
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let fork = input.fork();
+    match <Ident as syn::ext::IdentExt>::parse_any(&fork) {
+        Ok(id) => {
+            let typed = id.to_string();
+            let hint = known
+                .iter()
+                .find(|k| crate::util::is_close_spelling(&typed, k))
+                .map(|k| format!("did you mean `{k}`? "))
+                .unwrap_or_default();
+            syn::Error::new(
+                id.span(),
+                format!("unknown option `{typed}`: {hint}(expected one of: {list})"),
+            )
+        }
+        Err(_) => {
+            let e = look.error();
+            syn::Error::new(e.span(), format!("expected one of: {list}"))
+        }
+    }
+}
+
+/// The string value of option `key` (after its `=`), or an error saying what is expected.
+pub fn parse_str_value(input: ParseStream, key: &str, example: &str) -> syn::Result<LitStr> {
+    if input.peek(LitStr) {
+        return input.parse();
+    }
+    Err(input.error(format!(
+        "`{key}` takes a string literal: `{key} = \"{example}\"`"
+    )))
+}
+
 fn parse_crate_path(input: ParseStream) -> syn::Result<Path> {
-    let lit: LitStr = input.parse()?;
+    let lit: LitStr = parse_str_value(input, "crate", "hpy")?;
     lit.parse::<Path>().map_err(|_| {
         syn::Error::new(
             lit.span(),
@@ -125,12 +184,18 @@ impl FunctionOptions {
                 if look.peek(kw::name) {
                     let k: kw::name = input.parse()?;
                     input.parse::<Token![=]>()?;
-                    let v: LitStr = input.parse()?;
+                    let v: LitStr = parse_str_value(input, "name", "py_name")?;
                     check_identifier(&v, errors);
                     set_once(&mut opts.name, v, "name", k.span, errors);
                 } else if look.peek(kw::signature) {
                     let k: kw::signature = input.parse()?;
                     input.parse::<Token![=]>()?;
+                    if !input.peek(syn::token::Paren) {
+                        return Err(input.error(
+                            "`signature` takes a parenthesized list, like Python's: \
+                             `signature = (a, b = 1, *, c)`",
+                        ));
+                    }
                     let content;
                     let paren = parenthesized!(content in input);
                     let items: Punctuated<SigItem, Token![,]> =
@@ -143,7 +208,7 @@ impl FunctionOptions {
                 } else if look.peek(kw::text_signature) {
                     let k: kw::text_signature = input.parse()?;
                     input.parse::<Token![=]>()?;
-                    let v: LitStr = input.parse()?;
+                    let v: LitStr = parse_str_value(input, "text_signature", "(a, b=1)")?;
                     set_once(
                         &mut opts.text_signature,
                         v,
@@ -157,7 +222,11 @@ impl FunctionOptions {
                     let p = parse_crate_path(input)?;
                     set_once(&mut opts.krate, p, "crate", k.span, errors);
                 } else {
-                    return Err(look.error());
+                    return Err(unknown_option(
+                        input,
+                        look,
+                        &["name", "signature", "text_signature", "crate"],
+                    ));
                 }
                 if !input.is_empty() {
                     input.parse::<Token![,]>()?;
@@ -182,7 +251,7 @@ impl NameOptions {
                 if look.peek(kw::name) {
                     let k: kw::name = input.parse()?;
                     input.parse::<Token![=]>()?;
-                    let v: LitStr = input.parse()?;
+                    let v: LitStr = parse_str_value(input, "name", "py_name")?;
                     check_identifier(&v, errors);
                     set_once(&mut opts.name, v, "name", k.span, errors);
                 } else if allow_crate && look.peek(Token![crate]) {
@@ -191,7 +260,12 @@ impl NameOptions {
                     let p = parse_crate_path(input)?;
                     set_once(&mut opts.krate, p, "crate", k.span, errors);
                 } else {
-                    return Err(look.error());
+                    let known: &[&str] = if allow_crate {
+                        &["name", "crate"]
+                    } else {
+                        &["name"]
+                    };
+                    return Err(unknown_option(input, look, known));
                 }
                 if !input.is_empty() {
                     input.parse::<Token![,]>()?;

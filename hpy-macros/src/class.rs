@@ -7,7 +7,7 @@
 //! methods.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
@@ -15,10 +15,10 @@ use syn::{
     Attribute, FnArg, Ident, ImplItem, ImplItemFn, ItemImpl, ItemStruct, LitStr, Path, Token, Type,
 };
 
-use crate::attr::FunctionOptions;
+use crate::attr::{FunctionOptions, parse_str_value, unknown_option};
 use crate::diag::{Errors, err_spanned};
 use crate::function::{FnContext, FunctionSpec, MethodKind};
-use crate::util::{c_str_lit, doc_text, is_ctx_type, respan};
+use crate::util::{c_str_lit, doc_text, find_handle_type, is_ctx_type, respan};
 
 mod kw {
     syn::custom_keyword!(name);
@@ -49,13 +49,16 @@ struct GcField(Ident);
 /// A class being assembled from its struct and its impls.
 pub struct ClassModel {
     pub ident: Ident,
-    py_name: String,
+    /// The name Python sees.
+    pub py_name: String,
     module_name: Option<String>,
     doc: String,
     subclass: bool,
     frozen: bool,
     exposed: Vec<ExposedField>,
     gc_fields: Vec<GcField>,
+    /// Every field's type: each must be `Send` (checked at the field).
+    field_types: Vec<Type>,
     impls: Vec<ImplInfo>,
 }
 
@@ -113,14 +116,22 @@ impl ClassModel {
                 if look.peek(kw::name) {
                     let k: kw::name = input.parse()?;
                     input.parse::<Token![=]>()?;
-                    if name.replace(input.parse()?).is_some() {
-                        errors.push(syn::Error::new(k.span, "`name` is given more than once"));
+                    let v = parse_str_value(input, "name", "PyName")?;
+                    if name.replace(v).is_some() {
+                        errors.push(syn::Error::new(
+                            k.span,
+                            "`name` is given more than once; keep one",
+                        ));
                     }
                 } else if look.peek(kw::module) {
                     let k: kw::module = input.parse()?;
                     input.parse::<Token![=]>()?;
-                    if module_name.replace(input.parse()?).is_some() {
-                        errors.push(syn::Error::new(k.span, "`module` is given more than once"));
+                    let v = parse_str_value(input, "module", "package.module")?;
+                    if module_name.replace(v).is_some() {
+                        errors.push(syn::Error::new(
+                            k.span,
+                            "`module` is given more than once; keep one",
+                        ));
                     }
                 } else if look.peek(kw::subclass) {
                     let k: kw::subclass = input.parse()?;
@@ -129,7 +140,11 @@ impl ClassModel {
                     let k: kw::frozen = input.parse()?;
                     set_flag(&mut frozen, "frozen", k.span, errors);
                 } else {
-                    return Err(look.error());
+                    return Err(unknown_option(
+                        input,
+                        look,
+                        &["name", "module", "subclass", "frozen"],
+                    ));
                 }
                 if !input.is_empty() {
                     input.parse::<Token![,]>()?;
@@ -140,18 +155,42 @@ impl ClassModel {
         if let Err(e) = parser.parse2(args) {
             errors.push(e);
         }
-        if !item.generics.params.is_empty() {
-            errors.push(err_spanned!(
-                &item.generics,
-                "a `#[class]` cannot be generic or have lifetime parameters: Python needs one concrete type (write one class per instantiation); a class cannot hold a `Handle` either — store Python objects in `hpy_core::Field`"
-            ));
+        for g in &item.generics.params {
+            match g {
+                syn::GenericParam::Lifetime(_) => errors.push(err_spanned!(
+                    g,
+                    "a `#[class]` cannot have lifetime parameters: its value lives as long as the \
+                     Python object, which no Rust lifetime describes. Own the data instead \
+                     (`String`, `Vec<T>`, `Arc<T>`); store Python objects in `hpy_core::Field`"
+                )),
+                _ => errors.push(err_spanned!(
+                    g,
+                    "a `#[class]` cannot be generic: Python needs one concrete type. Write one \
+                     class per instantiation (a `#[class]` struct wrapping `Inner<f64>`, say)"
+                )),
+            }
         }
         let mut exposed = Vec::new();
         let mut gc_fields = Vec::new();
+        let mut field_types = Vec::new();
         match &mut item.fields {
             syn::Fields::Named(named) => {
                 for f in named.named.iter_mut() {
                     let ident = f.ident.clone().expect("named field");
+                    field_types.push(f.ty.clone());
+                    if let Some(seg) = find_handle_type(&f.ty) {
+                        errors.push(err_spanned!(
+                            seg,
+                            "a `#[class]` cannot store a `{}`: it is valid only during the call \
+                             that received it. Store Python objects in a `hpy_core::Field` \
+                             (`{}: Field`, written with `slf.store(&slf.{}, Some(obj))` in a \
+                             method taking `slf: Ref<'_, 'c, Self>`, read with `slf.load(..)`): \
+                             it keeps them alive and visible to the garbage collector",
+                            seg.ident,
+                            ident,
+                            ident
+                        ));
+                    }
                     if let Some(g) = gc_field(&ident, &f.ty) {
                         gc_fields.push(g);
                     }
@@ -174,11 +213,21 @@ impl ClassModel {
                                     let k: kw::set = input.parse()?;
                                     set_flag(&mut set, "set", k.span, errors);
                                 } else if look.peek(kw::name) {
-                                    input.parse::<kw::name>()?;
+                                    let k: kw::name = input.parse()?;
                                     input.parse::<Token![=]>()?;
-                                    fname = Some(input.parse()?);
+                                    let v = parse_str_value(input, "name", "py_name")?;
+                                    if fname.replace(v).is_some() {
+                                        errors.push(syn::Error::new(
+                                            k.span,
+                                            "`name` is given more than once; keep one",
+                                        ));
+                                    }
                                 } else {
-                                    return Err(look.error());
+                                    return Err(unknown_option(
+                                        input,
+                                        look,
+                                        &["get", "set", "name"],
+                                    ));
                                 }
                                 if !input.is_empty() {
                                     input.parse::<Token![,]>()?;
@@ -229,6 +278,7 @@ impl ClassModel {
             frozen,
             exposed,
             gc_fields,
+            field_types,
             impls: Vec::new(),
         })
     }
@@ -265,6 +315,20 @@ impl ClassModel {
         let mut fopts = FunctionOptions::default();
         let mut keep = Vec::new();
         for a in f.attrs.drain(..) {
+            let last = a.path().segments.last().map(|s| s.ident.to_string());
+            if matches!(
+                last.as_deref(),
+                Some("function" | "constant" | "module_init" | "class" | "methods" | "exception")
+            ) && a.path().segments.len() > 1
+            {
+                errors.push(err_spanned!(
+                    &a,
+                    "`#[{}]` does not go on a method: every method of a `#[methods]` impl is \
+                     exported already (options go in `#[hpy(name = \"...\", signature = (...))]`)",
+                    last.unwrap_or_default()
+                ));
+                continue;
+            }
             let name = a
                 .path()
                 .get_ident()
@@ -306,7 +370,48 @@ impl ClassModel {
         match marks.first().map(|m| (m.0.as_str(), &m.1)) {
             Some(("new", a)) => {
                 if info.new.is_some() || self.impls.iter().any(|i| i.new.is_some()) {
-                    errors.push(err_spanned!(a, "a class has one `#[new]`"));
+                    errors.push(err_spanned!(
+                        a,
+                        "a class has one `#[new]`: Python has one constructor per class; give \
+                         the other one `#[staticmethod]` (an alternative constructor returning \
+                         `Self`)"
+                    ));
+                }
+                let returns_self = match &f.sig.output {
+                    syn::ReturnType::Default => false,
+                    syn::ReturnType::Type(_, ty) => {
+                        let class = self.ident.to_string();
+                        quote!(#ty).into_iter().any(|t| {
+                            fn walk(t: &proc_macro2::TokenTree, class: &str) -> bool {
+                                match t {
+                                    proc_macro2::TokenTree::Ident(i) => i == "Self" || i == class,
+                                    proc_macro2::TokenTree::Group(g) => {
+                                        g.stream().into_iter().any(|t| walk(&t, class))
+                                    }
+                                    _ => false,
+                                }
+                            }
+                            walk(&t, &class)
+                        })
+                    }
+                };
+                if !returns_self {
+                    let shown = match &f.sig.output {
+                        syn::ReturnType::Default => "nothing".to_owned(),
+                        syn::ReturnType::Type(_, ty) => format!("`{}`", crate::util::type_text(ty)),
+                    };
+                    errors.push(match &f.sig.output {
+                        syn::ReturnType::Type(_, ty) => err_spanned!(
+                            ty,
+                            "`#[new]` returns the new object's value: `Self` or \
+                             `Result<Self, E>`, not {shown}"
+                        ),
+                        syn::ReturnType::Default => err_spanned!(
+                            &f.sig,
+                            "`#[new]` returns the new object's value: `Self` or \
+                             `Result<Self, E>`, not {shown}"
+                        ),
+                    });
                 }
                 info.new =
                     FunctionSpec::from_sig(&attrs, &f.sig, &fopts, ctx(MethodKind::New), errors);
@@ -350,11 +455,11 @@ impl ClassModel {
                             .to_owned()
                     }
                 });
-                check_accessor(f, is_getter, errors);
-                if is_getter {
-                    info.getters.push((name, f.clone()));
-                } else {
-                    info.setters.push((name, f.clone()));
+                // A malformed accessor is reported once, here, and not generated.
+                match (check_accessor(f, is_getter, errors), is_getter) {
+                    (false, _) => {}
+                    (true, true) => info.getters.push((name, f.clone())),
+                    (true, false) => info.setters.push((name, f.clone())),
                 }
             }
             Some(("classattr", a)) => {
@@ -1145,10 +1250,25 @@ impl ClassModel {
         let prop_names = properties.iter().map(|(n, _)| n);
         let prop_docs = properties.iter().map(|(_, d)| d);
         let type_static = format_ident!("__HPY_TYPE_{}", t);
+        // `PyClass` values move between the threads that run Python code: each field must be
+        // `Send`. Checked here, at each field's type (so that a field that is not says so
+        // where it is written), which makes the struct `Send`, as `PyClass` requires.
+        let send_checks = self.field_types.iter().map(|fty| {
+            quote_spanned! {fty.span()=>
+                #krate::class::assert_field_send::<#fty>();
+            }
+        });
         out.items.push(quote! {
             #[doc(hidden)]
             #[allow(non_upper_case_globals)]
             static #type_static: #krate::Global = #krate::Global::new();
+
+            const _: () = {
+                #[allow(dead_code)]
+                fn __hpy_fields_are_send() {
+                    #(#send_checks)*
+                }
+            };
 
             unsafe impl #krate::class::PyClass for #ty {
                 const NAME: &'static str = #name;
@@ -1280,7 +1400,9 @@ fn takes_mut_self(f: &ImplItemFn) -> bool {
     matches!(f.sig.receiver(), Some(r) if matches!(r.kind, syn::ReceiverKind::Reference(_, _, Some(_))))
 }
 
-fn check_accessor(f: &ImplItemFn, getter: bool, errors: &mut Errors) {
+/// Checks the shape of a `#[getter]`/`#[setter]`; whether it is fine.
+fn check_accessor(f: &ImplItemFn, getter: bool, errors: &mut Errors) -> bool {
+    let before = errors.len();
     if f.sig.receiver().is_none()
         && !f
             .sig
@@ -1305,6 +1427,7 @@ fn check_accessor(f: &ImplItemFn, getter: bool, errors: &mut Errors) {
     if !getter && values != 1 {
         errors.push(err_spanned!(&f.sig.inputs, "a `#[setter]` takes exactly one value besides `&mut self` (and optionally `ctx: Ctx<'c>`)"));
     }
+    errors.len() == before
 }
 
 fn is_guard(ty: &Type) -> bool {
@@ -1680,8 +1803,10 @@ fn class_ref_target(ty: &Type, self_ty: &Type) -> Option<(Type, bool)> {
 
 /// An exception type declared in Rust: `#[exception(base = ValueError)] struct ParseError;`.
 pub struct ExceptionModel {
-    ident: Ident,
-    py_name: String,
+    /// The Rust struct.
+    pub ident: Ident,
+    /// The name Python sees.
+    pub py_name: String,
     doc: String,
     base: Option<Ident>,
 }
@@ -1699,15 +1824,32 @@ impl ExceptionModel {
             while !input.is_empty() {
                 let look = input.lookahead1();
                 if look.peek(kw::base) {
-                    input.parse::<kw::base>()?;
+                    let k: kw::base = input.parse()?;
                     input.parse::<Token![=]>()?;
-                    base = Some(input.parse()?);
+                    if !input.peek(Ident) {
+                        return Err(input.error(
+                            "`base` takes the name of a built-in exception or of another \
+                             `#[exception]` of this module, without quotes: `base = ValueError`",
+                        ));
+                    }
+                    if base.replace(input.parse()?).is_some() {
+                        errors.push(syn::Error::new(
+                            k.span,
+                            "`base` is given more than once; keep one",
+                        ));
+                    }
                 } else if look.peek(kw::name) {
-                    input.parse::<kw::name>()?;
+                    let k: kw::name = input.parse()?;
                     input.parse::<Token![=]>()?;
-                    name = Some(input.parse()?);
+                    let v = parse_str_value(input, "name", "PyName")?;
+                    if name.replace(v).is_some() {
+                        errors.push(syn::Error::new(
+                            k.span,
+                            "`name` is given more than once; keep one",
+                        ));
+                    }
                 } else {
-                    return Err(look.error());
+                    return Err(unknown_option(input, look, &["base", "name"]));
                 }
                 if !input.is_empty() {
                     input.parse::<Token![,]>()?;

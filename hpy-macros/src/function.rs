@@ -182,6 +182,8 @@ impl FunctionSpec {
         let mut params: Vec<Param> = Vec::new();
         let mut seen_ctx = false;
         let mut receiver = Receiver::None;
+        // Parameters that are not Python arguments (the `Ctx`, a `cls`/`slf` receiver).
+        let mut not_listed: Vec<String> = Vec::new();
         for (pos, input) in sig.inputs.iter().enumerate() {
             let pt = match input {
                 FnArg::Receiver(r) => {
@@ -194,10 +196,14 @@ impl FunctionSpec {
                             match &r.kind {
                                 syn::ReceiverKind::Reference(_, _, Some(_)) => receiver = Receiver::Mut,
                                 syn::ReceiverKind::Reference(_, _, None) => receiver = Receiver::Ref,
-                                _ => errors.push(err_spanned!(
-                                    r,
-                                    "a method takes `&self` or `&mut self`: it cannot take `self` by value (the object stays alive in Python) or as another type"
-                                )),
+                                _ => {
+                                    errors.push(err_spanned!(
+                                        r,
+                                        "a method takes `&self` or `&mut self`: it cannot take `self` by value (the object stays alive in Python) or as another type"
+                                    ));
+                                    // Reported: do not also say the receiver is missing.
+                                    receiver = Receiver::Ref;
+                                }
                             }
                             rust_args.push(RustArg::Receiver);
                         }
@@ -233,15 +239,28 @@ impl FunctionSpec {
                 {
                     receiver = which;
                     rust_args.push(RustArg::Receiver);
+                    if let Pat::Ident(pi) = &*pt.pat {
+                        not_listed.push(pi.ident.unraw().to_string());
+                    }
                     continue;
                 }
                 if kind == Some(MethodKind::Class) && !is_ctx_type(&pt.ty) {
+                    if let Pat::Ident(pi) = &*pt.pat {
+                        not_listed.push(pi.ident.unraw().to_string());
+                    }
                     receiver = Receiver::Cls;
                     rust_args.push(RustArg::Receiver);
                     continue;
                 }
             }
+            if let Some(e) = crate::util::check_borrowed_type(&pt.ty, "parameter") {
+                errors.push(e);
+                continue;
+            }
             if is_ctx_type(&pt.ty) {
+                if let Pat::Ident(pi) = &*pt.pat {
+                    not_listed.push(pi.ident.unraw().to_string());
+                }
                 if seen_ctx {
                     errors.push(err_spanned!(&pt.ty, "only one `Ctx` parameter is allowed"));
                 }
@@ -278,9 +297,15 @@ impl FunctionSpec {
             });
         }
 
+        if let syn::ReturnType::Type(_, ty) = &sig.output
+            && let Some(e) = crate::util::check_borrowed_type(ty, "return")
+        {
+            errors.push(e);
+        }
+
         // The Python signature; it may reorder the parameters, so remap the Rust arguments.
         if let Some(s) = &opts.signature
-            && let Some(order) = apply_signature(&mut params, s, errors)
+            && let Some(order) = apply_signature(&mut params, s, &not_listed, errors)
         {
             for a in &mut rust_args {
                 if let RustArg::Param(i) = a {
@@ -701,8 +726,12 @@ impl FunctionSpec {
                             // A string literal also serves `String` and `Cow<str>` parameters.
                             let default = match default {
                                 Expr::Lit(l) if matches!(l.lit, syn::Lit::Str(_)) => {
-                                    let f = respan(quote!(#krate::impl_::str_default), l.span());
-                                    quote!(#f(#l))
+                                    // Spanned at the literal: a parameter type that no
+                                    // string can initialise is reported there.
+                                    respan(
+                                        quote!(<_ as #krate::impl_::StrDefault>::str_default(#l)),
+                                        l.span(),
+                                    )
                                 }
                                 other => quote!(#other),
                             };
@@ -900,6 +929,7 @@ fn errors_len(errors: &Errors) -> usize {
 fn apply_signature(
     params: &mut Vec<Param>,
     sig: &crate::attr::Signature,
+    not_listed: &[String],
     errors: &mut Errors,
 ) -> Option<Vec<usize>> {
     let mut state = Kind::PositionalOrKeyword;
@@ -909,13 +939,20 @@ fn apply_signature(
     let mut seen_default_positional = false;
     let mut order: Vec<usize> = Vec::new();
     let mut slash_index: Option<usize> = None;
+    // A bare `*`, and how many named parameters follow it.
+    let mut bare_star: Option<(proc_macro2::Span, usize)> = None;
+    // Entries that name no parameter, reported after the loop (with a suggestion).
+    let mut unknown: Vec<(&syn::Ident, String)> = Vec::new();
     for item in &sig.items {
         if seen_varkw {
+            // Reported, then read as usual so that its parameter is not also "missing".
             errors.push(syn::Error::new(
                 item.span(),
                 "`**kwargs` must be the last entry of the signature",
             ));
-            continue;
+        }
+        if let (SigItem::Param { .. }, Some((_, n))) = (item, &mut bare_star) {
+            *n += 1;
         }
         match item {
             SigItem::Slash(span) => {
@@ -944,20 +981,12 @@ fn apply_signature(
                 }
                 seen_star = true;
                 state = Kind::KeywordOnly;
+                bare_star = Some((*span, 0));
             }
             SigItem::VarArgs(name) | SigItem::VarKw(name) | SigItem::Param { name, .. } => {
                 let key = name.unraw().to_string();
                 let Some(idx) = params.iter().position(|p| p.py_name == key) else {
-                    let known: Vec<&str> = params.iter().map(|p| p.py_name.as_str()).collect();
-                    errors.push(err_spanned!(
-                        name,
-                        "`{key}` is not a parameter of this function (its parameters: {})",
-                        if known.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            known.join(", ")
-                        }
-                    ));
+                    unknown.push((name, key));
                     continue;
                 };
                 if order.contains(&idx) {
@@ -976,6 +1005,8 @@ fn apply_signature(
                                 name,
                                 "`*{key}` cannot come after `*` or another `*args`"
                             ));
+                            // That is the problem with a bare `*` before it too: said once.
+                            bare_star = None;
                         }
                         seen_star = true;
                         state = Kind::KeywordOnly;
@@ -1011,12 +1042,56 @@ fn apply_signature(
             }
         }
     }
-    let missing: Vec<&Param> = params
+    if let Some((span, 0)) = bare_star {
+        errors.push(syn::Error::new(
+            span,
+            "a bare `*` must be followed by at least one keyword-only parameter; remove it, or \
+             move the parameters that should be keyword-only after it",
+        ));
+    }
+    let mut missing: Vec<&Param> = params
         .iter()
         .enumerate()
         .filter(|(i, _)| !order.contains(i))
         .map(|(_, p)| p)
         .collect();
+    for (name, key) in unknown {
+        // A misspelling of a parameter that is missing: say which, and report it once.
+        let guess = missing
+            .iter()
+            .position(|p| crate::util::is_close_spelling(&key, &p.py_name));
+        if not_listed.contains(&key) {
+            errors.push(err_spanned!(
+                name,
+                "`{key}` is not a Python argument (the `Ctx` and the receiver are passed by \
+                 hpy-core): remove it from the signature"
+            ));
+            continue;
+        }
+        match guess {
+            Some(i) => {
+                let p = missing.remove(i);
+                errors.push(err_spanned!(
+                    name,
+                    "`{key}` is not a parameter of this function: did you mean `{}`?",
+                    p.py_name
+                ));
+            }
+            None => {
+                let known: Vec<&str> = params.iter().map(|p| p.py_name.as_str()).collect();
+                errors.push(err_spanned!(
+                    name,
+                    "`{key}` is not a parameter of this function (its parameters: {}); \
+                     remove it from the signature, or add the parameter to the function",
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
+                ));
+            }
+        }
+    }
     for p in missing {
         errors.push(err_spanned!(
             &p.ident,

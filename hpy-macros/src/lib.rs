@@ -18,33 +18,20 @@ use proc_macro::TokenStream;
 use quote::quote;
 use syn::ItemFn;
 
-use attr::FunctionOptions;
-use diag::Errors;
-
-/// Exports a Rust function to Python. See the `hpy_core::function` documentation.
+/// Exports a Rust function to Python. See the `hpy_core::function` documentation. Only
+/// meaningful inside `#[hpy_core::module]`, which reads it: a function outside one would be
+/// exported nowhere, so this expansion (which only runs outside a module) reports that.
 #[proc_macro_attribute]
-pub fn function(args: TokenStream, input: TokenStream) -> TokenStream {
-    let args = proc_macro2::TokenStream::from(args);
-    let func: ItemFn = match syn::parse(input.clone()) {
-        Ok(f) => f,
-        Err(_) => {
-            let input = proc_macro2::TokenStream::from(input);
-            return quote! {
-                ::core::compile_error!("`#[function]` goes on a `fn` item");
-                #input
-            }
-            .into();
+pub fn function(_args: TokenStream, input: TokenStream) -> TokenStream {
+    if syn::parse::<ItemFn>(input.clone()).is_err() {
+        let input = proc_macro2::TokenStream::from(input);
+        return quote! {
+            ::core::compile_error!("`#[function]` goes on a `fn` item");
+            #input
         }
-    };
-    let mut errors = Errors::default();
-    let opts = FunctionOptions::parse(args, &mut errors);
-    let krate = util::crate_path(opts.krate.as_ref());
-    let spec = function::FunctionSpec::new(&func, &opts, &mut errors);
-    let generated = match (&spec, errors.is_empty()) {
-        (Some(spec), true) => spec.generate(&krate, &func.vis, &[]),
-        _ => errors.to_compile_errors(),
-    };
-    quote!(#func #generated).into()
+        .into();
+    }
+    outside_module("function", input)
 }
 
 /// Turns an inline `mod name { ... }` into a Python extension module. See the
@@ -102,8 +89,10 @@ pub fn module_init(_args: TokenStream, input: TokenStream) -> TokenStream {
 
 fn outside_module(name: &str, input: TokenStream) -> TokenStream {
     let input = proc_macro2::TokenStream::from(input);
-    let msg =
-        format!("`#[{name}]` only has a meaning inside a `#[hpy_core::module] mod name {{ ... }}`");
+    let msg = format!(
+        "`#[{name}]` only has a meaning inside a `#[hpy_core::module] mod name {{ ... }}`, which \
+         exports it (a nested `mod` inside it does not count): move it there"
+    );
     quote! {
         ::core::compile_error!(#msg);
         #input

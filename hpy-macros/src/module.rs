@@ -49,12 +49,97 @@ fn marker(attr: &Attribute) -> Option<(Marker, Option<Path>)> {
     Some((m, prefix))
 }
 
-fn take_marker(attrs: &mut Vec<Attribute>) -> Option<(Marker, Option<Path>, proc_macro2::Span)> {
+/// Removes the first of our attributes from `attrs`: what it is, the crate path it was spelled
+/// with, and its tokens (to point errors at the whole attribute).
+fn take_marker(attrs: &mut Vec<Attribute>) -> Option<(Marker, Option<Path>, TokenStream)> {
     let pos = attrs.iter().position(|a| marker(a).is_some())?;
     let a = attrs.remove(pos);
-    let span = a.span();
     let (m, p) = marker(&a).expect("checked above");
-    Some((m, p, span))
+    Some((m, p, quote!(#a)))
+}
+
+/// Checks a `#[module_init]` function's signature, reporting each wrong part at its tokens.
+/// Returns, per parameter, whether it is the `Ctx` (otherwise the module).
+fn check_init_signature(sig: &syn::Signature, errors: &mut Errors) -> Option<Vec<bool>> {
+    const SHAPE: &str = "a `#[module_init]` function is `fn init<'c>(ctx: Ctx<'c>, module: &Handle<'c>) -> Result<()>` \
+                         (either parameter may be left out; it may return `()`)";
+    let before = errors.len();
+    if let Some(g) = sig.generics.type_params().next() {
+        errors.push(err_spanned!(g, "{SHAPE}: it cannot be generic"));
+    }
+    let mut is_ctx = Vec::new();
+    let (mut ctx_seen, mut module_seen) = (false, false);
+    for input in &sig.inputs {
+        match input {
+            syn::FnArg::Receiver(r) => errors.push(err_spanned!(r, "{SHAPE}: it takes no `self`")),
+            syn::FnArg::Typed(pt) => {
+                let is_module = matches!(&*pt.ty, syn::Type::Reference(r)
+                    if r.mutability.is_none()
+                        && matches!(&*r.elem, syn::Type::Path(tp)
+                            if tp.path.segments.last().is_some_and(|s| s.ident == "Handle")));
+                if is_ctx_type(&pt.ty) && !ctx_seen {
+                    ctx_seen = true;
+                    is_ctx.push(true);
+                } else if is_module && !module_seen {
+                    module_seen = true;
+                    is_ctx.push(false);
+                } else {
+                    let ty = &pt.ty;
+                    errors.push(err_spanned!(
+                        ty,
+                        "{SHAPE}; this parameter (`{}`) is neither",
+                        crate::util::type_text(ty)
+                    ));
+                }
+            }
+        }
+    }
+    if let syn::ReturnType::Type(_, ty) = &sig.output {
+        let is_unit = matches!(&**ty, syn::Type::Tuple(t) if t.elems.is_empty());
+        let is_result = matches!(&**ty, syn::Type::Path(tp)
+            if tp.path.segments.last().is_some_and(|s| s.ident == "Result"));
+        if !is_unit && !is_result {
+            errors.push(err_spanned!(
+                ty,
+                "{SHAPE}; it cannot return `{}`: attributes are added with `module.setattr(...)`",
+                crate::util::type_text(ty)
+            ));
+        }
+    }
+    (errors.len() == before).then_some(is_ctx)
+}
+
+/// Where each of our attributes belongs, for the error on an item of the wrong kind.
+fn misplaced(m: &Marker, item_kind: &str) -> String {
+    let (attr, goes_on) = match m {
+        Marker::Function(_) => ("function", "a `fn` item"),
+        Marker::Constant(_) => ("constant", "a `const` item"),
+        Marker::Init(_) => ("module_init", "a `fn` item"),
+        Marker::Class(_) => ("class", "a struct with named fields (or none)"),
+        Marker::Methods(_) => ("methods", "an inherent `impl` of a `#[class]` struct"),
+        Marker::Exception(_) => ("exception", "a unit struct (`struct MyError;`)"),
+    };
+    let hint = match (m, item_kind) {
+        (Marker::Class(_), "an enum") => {
+            "; an enum cannot be a class yet: wrap it in a struct (`struct Color { value: Inner }`) \
+             and export methods that read it"
+        }
+        (Marker::Constant(_), "a function") => "; use `#[function]` to export a function",
+        (Marker::Constant(_), "a static") => {
+            "; a `static` may change, a Python constant is read once at import: make it a `const`"
+        }
+        (Marker::Function(_) | Marker::Init(_), "a const") => {
+            "; use `#[constant]` to export a value"
+        }
+        (Marker::Class(_) | Marker::Exception(_), "a function") => {
+            "; use `#[function]` to export a function"
+        }
+        (Marker::Methods(_), "a struct") => {
+            "; put `#[class]` on the struct and `#[methods]` on its `impl`"
+        }
+        _ => "",
+    };
+    format!("`#[{attr}]` goes on {goes_on}, not on {item_kind}{hint}")
 }
 
 pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
@@ -134,8 +219,8 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                         exceptions.push(e);
                     }
                 }
-                Some((_, _, span)) => {
-                    errors.push(syn::Error::new(span, "only `#[class]` applies to a struct"))
+                Some((m, _, tokens)) => {
+                    errors.push(syn::Error::new_spanned(tokens, misplaced(&m, "a struct")))
                 }
                 None => {}
             },
@@ -146,7 +231,7 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     for it in items.iter_mut() {
         if let Item::Impl(im) = it {
             match take_marker(&mut im.attrs) {
-                Some((Marker::Methods(args), _, span)) => {
+                Some((Marker::Methods(args), _, tokens)) => {
                     if !args.is_empty() {
                         errors.push(syn::Error::new(
                             args.span(),
@@ -154,7 +239,12 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                         ));
                     }
                     if im.trait_.is_some() {
-                        errors.push(syn::Error::new(span, "`#[methods]` goes on an inherent impl (`impl MyClass { ... }`), not a trait impl"));
+                        errors.push(syn::Error::new_spanned(
+                            tokens,
+                            "`#[methods]` goes on an inherent impl (`impl MyClass { ... }`), not \
+                             a trait impl: Python sees methods, not traits; write the methods in \
+                             `impl MyClass` (they may call the trait's)",
+                        ));
                         continue;
                     }
                     let target = match &*im.self_ty {
@@ -169,10 +259,9 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                         )),
                     }
                 }
-                Some((_, _, span)) => errors.push(syn::Error::new(
-                    span,
-                    "only `#[methods]` applies to an impl",
-                )),
+                Some((m, _, tokens)) => {
+                    errors.push(syn::Error::new_spanned(tokens, misplaced(&m, "an impl")))
+                }
                 None => {}
             }
         }
@@ -209,38 +298,12 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                             "`#[module_init]` takes no options",
                         ));
                     }
-                    let ok_sig = f.sig.inputs.len() <= 2
-                        && f.sig
-                            .inputs
-                            .iter()
-                            .all(|a| matches!(a, syn::FnArg::Typed(_)))
-                        && f.sig.generics.type_params().next().is_none();
-                    if !ok_sig {
-                        errors.push(syn::Error::new(
-                            f.sig.span(),
-                            "a `#[module_init]` function takes `(ctx: Ctx<'c>, module: &Handle<'c>)` (either may be left out) and returns `()` or `Result<()>`",
-                        ));
-                    } else {
-                        let is_ctx: Vec<bool> = f
-                            .sig
-                            .inputs
-                            .iter()
-                            .map(|a| match a {
-                                syn::FnArg::Typed(pt) => is_ctx_type(&pt.ty),
-                                syn::FnArg::Receiver(_) => false,
-                            })
-                            .collect();
+                    if let Some(is_ctx) = check_init_signature(&f.sig, &mut errors) {
                         inits.push((f.sig.ident.clone(), is_ctx, cfg_attrs(&f.attrs)));
                     }
                 }
-                Some((Marker::Class(_) | Marker::Methods(_) | Marker::Exception(_), _, span)) => {
-                    errors.push(syn::Error::new(
-                        span,
-                        "`#[class]` and `#[exception]` go on a struct and `#[methods]` on an impl, not on a function",
-                    ));
-                }
-                Some((Marker::Constant(_), _, span)) => {
-                    errors.push(syn::Error::new(span, "`#[constant]` goes on a `const` item; use `#[function]` to export a function"));
+                Some((m, _, tokens)) => {
+                    errors.push(syn::Error::new_spanned(tokens, misplaced(&m, "a function")));
                 }
                 None => {}
             },
@@ -254,25 +317,48 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                         .unwrap_or_else(|| c.ident.unraw().to_string());
                     constants.push((name, c.ident.clone(), cfg_attrs(&c.attrs)));
                 }
-                Some((_, _, span)) => {
-                    errors.push(syn::Error::new(
-                        span,
-                        "only `#[constant]` applies to a `const` item",
-                    ));
+                Some((m, _, tokens)) => {
+                    errors.push(syn::Error::new_spanned(tokens, misplaced(&m, "a const")));
                 }
                 None => {}
             },
-            _ => {}
+            other => {
+                // Our attributes on any other kind of item.
+                let (attrs, kind) = match other {
+                    Item::Enum(e) => (&mut e.attrs, "an enum"),
+                    Item::Static(st) => (&mut st.attrs, "a static"),
+                    Item::Type(t) => (&mut t.attrs, "a type alias"),
+                    Item::Trait(t) => (&mut t.attrs, "a trait"),
+                    Item::Union(u) => (&mut u.attrs, "a union"),
+                    Item::Mod(m) => (&mut m.attrs, "a module"),
+                    Item::Use(u) => (&mut u.attrs, "a `use`"),
+                    Item::Macro(m) => (&mut m.attrs, "a macro invocation"),
+                    _ => continue,
+                };
+                while let Some((m, _, tokens)) = take_marker(attrs) {
+                    errors.push(syn::Error::new_spanned(tokens, misplaced(&m, kind)));
+                }
+            }
         }
     }
 
     // Duplicate Python names. Items under `#[cfg]` may be alternatives of each other, which
     // only the compiler can tell apart, so they are not compared.
-    let mut all_names: Vec<(String, proc_macro2::Span)> = functions
+    let mut all_names: Vec<(String, proc_macro2::Span)> = classes
         .iter()
-        .filter(|f| f.3.is_empty())
-        .map(|(n, _, s, _)| (n.clone(), *s))
+        .map(|c| (c.py_name.clone(), c.ident.span()))
+        .chain(
+            exceptions
+                .iter()
+                .map(|e| (e.py_name.clone(), e.ident.span())),
+        )
         .collect();
+    all_names.extend(
+        functions
+            .iter()
+            .filter(|f| f.3.is_empty())
+            .map(|(n, _, s, _)| (n.clone(), *s)),
+    );
     all_names.extend(
         constants
             .iter()
@@ -283,7 +369,10 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
         if all_names[..i].iter().any(|(m, _)| m == n) {
             errors.push(syn::Error::new(
                 *s,
-                format!("module `{mod_name}` already has an attribute named `{n}`"),
+                format!(
+                    "module `{mod_name}` already has an attribute named `{n}` (a class, \
+                     exception, function or constant); rename one, e.g. with `name = \"...\"`"
+                ),
             ));
         }
     }

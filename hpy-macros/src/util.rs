@@ -120,3 +120,261 @@ pub fn respan(tokens: TokenStream, span: Span) -> TokenStream {
         })
         .collect()
 }
+
+/// The problem with a parameter (`what` = "parameter") or return type (`what` = "return")
+/// whose type cannot cross the Python boundary by its shape alone: a `&mut` parameter, or a
+/// `Handle`/`Ctx` with the `'static` lifetime (which would let a handle outlive its call).
+/// Reported at the user's tokens, before the trait checks would report it less clearly.
+pub fn check_borrowed_type(ty: &Type, what: &str) -> Option<syn::Error> {
+    // (`&mut MyClass` is fine: it borrows another `#[class]` object mutably.)
+    if what == "parameter"
+        && let Type::Reference(r) = ty
+        && let Some(m) = &r.mutability
+        && (names_handle(&r.elem)
+            || matches!(&*r.elem, Type::Slice(_))
+            || matches!(&*r.elem, Type::Path(tp) if tp.path.is_ident("str")))
+    {
+        let and = &r.and_token;
+        return Some(syn::Error::new_spanned(
+            quote::quote!(#and #m),
+            "this parameter cannot be a `&mut` reference: Python passes shared objects. Take \
+             `&Handle<'c>` for any object (its methods, like `setattr`, work through a shared \
+             handle) or a value that converts (`String`, `Vec<T>`, ...); only a `#[class]` \
+             can be borrowed mutably (`&mut MyClass`)",
+        ));
+    }
+    if what == "parameter" {
+        // `&String`, `&Vec<T>`, `&i64`, ... (also inside `Option`): only a `#[class]` can be
+        // borrowed from a Python object; these types are converted, into a value.
+        let inner = option_inner(ty).unwrap_or(ty);
+        if let Type::Reference(r) = inner
+            && let Type::Path(tp) = &*r.elem
+            && let Some(seg) = tp.path.segments.last()
+        {
+            let name = seg.ident.to_string();
+            let suggestion = match name.as_str() {
+                "String" => {
+                    Some("`&str` (borrowed from the Python string) or `String` (a copy)".to_owned())
+                }
+                "Vec" | "VecDeque" | "HashMap" | "BTreeMap" | "HashSet" | "BTreeSet" => {
+                    Some(format!(
+                        "`{}` by value (converted from the Python object)",
+                        type_text(&r.elem)
+                    ))
+                }
+                "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64"
+                | "u128" | "usize" | "f32" | "f64" | "bool" | "char" => {
+                    Some(format!("`{name}` by value"))
+                }
+                _ => None,
+            };
+            if let Some(suggestion) = suggestion {
+                return Some(syn::Error::new_spanned(
+                    r,
+                    format!(
+                        "a `&{}` cannot be borrowed from a Python object (only a `#[class]` \
+                         can): take {suggestion}",
+                        type_text(&r.elem)
+                    ),
+                ));
+            }
+        }
+    }
+    let mut found = None;
+    find_static_handle(ty, &mut found);
+    found.map(|lt| {
+        syn::Error::new_spanned(
+            lt,
+            format!(
+                "a handle cannot be `'static`: it is valid only while the call runs. Use the \
+                 function's lifetime, as in `fn f<'c>(ctx: Ctx<'c>, x: &Handle<'c>) -> \
+                 Handle<'c>`{}; to keep an object between calls, store it in a \
+                 `hpy_core::Global` or in a `#[class]`'s `hpy_core::Field`",
+                if what == "return" {
+                    ", and return a handle made from that `Ctx` or argument"
+                } else {
+                    ""
+                }
+            ),
+        )
+    })
+}
+
+/// Finds a `'static` lifetime given to a `Handle` or `Ctx` (or to a reference to one) anywhere
+/// inside `ty`.
+fn find_static_handle(ty: &Type, found: &mut Option<syn::Lifetime>) {
+    if found.is_some() {
+        return;
+    }
+    match ty {
+        Type::Reference(r) => {
+            if let Some(lt) = &r.lifetime
+                && lt.ident == "static"
+                && names_handle(&r.elem)
+            {
+                *found = Some(lt.clone());
+                return;
+            }
+            find_static_handle(&r.elem, found);
+        }
+        Type::Path(tp) => {
+            for seg in &tp.path.segments {
+                if let syn::PathArguments::AngleBracketed(args) = &seg.arguments {
+                    let is_handle = seg.ident == "Handle" || seg.ident == "Ctx";
+                    for a in &args.args {
+                        match a {
+                            syn::GenericArgument::Lifetime(lt)
+                                if is_handle && lt.ident == "static" =>
+                            {
+                                *found = Some(lt.clone());
+                                return;
+                            }
+                            syn::GenericArgument::Type(t) => find_static_handle(t, found),
+                            _ => {}
+                        }
+                    }
+                }
+            }
+        }
+        Type::Tuple(t) => t.elems.iter().for_each(|e| find_static_handle(e, found)),
+        Type::Slice(s) => find_static_handle(&s.elem, found),
+        Type::Array(a) => find_static_handle(&a.elem, found),
+        Type::Paren(p) => find_static_handle(&p.elem, found),
+        Type::Group(g) => find_static_handle(&g.elem, found),
+        _ => {}
+    }
+}
+
+/// Whether `ty` is a path ending in `Handle` or `Ctx`.
+fn names_handle(ty: &Type) -> bool {
+    matches!(ty, Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident == "Handle" || s.ident == "Ctx"))
+}
+
+/// The first `Handle` or `Ctx` named anywhere inside `ty` (a type a `#[class]` cannot store).
+pub fn find_handle_type(ty: &Type) -> Option<&syn::PathSegment> {
+    match ty {
+        Type::Reference(r) => find_handle_type(&r.elem),
+        Type::Path(tp) => {
+            for seg in &tp.path.segments {
+                if seg.ident == "Handle" || seg.ident == "Ctx" {
+                    return Some(seg);
+                }
+                if let syn::PathArguments::AngleBracketed(args) = &seg.arguments {
+                    for a in &args.args {
+                        if let syn::GenericArgument::Type(t) = a
+                            && let Some(s) = find_handle_type(t)
+                        {
+                            return Some(s);
+                        }
+                    }
+                }
+            }
+            None
+        }
+        Type::Tuple(t) => t.elems.iter().find_map(find_handle_type),
+        Type::Slice(s) => find_handle_type(&s.elem),
+        Type::Array(a) => find_handle_type(&a.elem),
+        Type::Paren(p) => find_handle_type(&p.elem),
+        Type::Group(g) => find_handle_type(&g.elem),
+        _ => None,
+    }
+}
+
+/// Whether `typed` looks like a misspelling of `name`: at most two edits apart (one for names
+/// of up to five characters, no guess for shorter than three), the Damerau-Levenshtein way (a
+/// swap of neighbours is one edit).
+pub fn is_close_spelling(typed: &str, name: &str) -> bool {
+    let a: Vec<char> = typed.chars().collect();
+    let b: Vec<char> = name.chars().collect();
+    let limit = match b.len() {
+        // One- and two-letter names are all one edit apart: no guess.
+        0..=2 => return false,
+        3..=5 => 1,
+        _ => 2,
+    };
+    if a.len().abs_diff(b.len()) > limit {
+        return false;
+    }
+    // d[i][j]: edits turning a[..i] into b[..j].
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()] <= limit
+}
+
+/// A type as the user would write it (`Vec<i64>`, not quote's `Vec < i64 >`), for messages.
+pub fn type_text(ty: &Type) -> String {
+    let mut out = quote::quote!(#ty).to_string();
+    for (from, to) in [
+        (" < ", "<"),
+        ("< ", "<"),
+        (" <", "<"),
+        (" >", ">"),
+        (" :: ", "::"),
+        (":: ", "::"),
+        ("& ", "&"),
+        (" ,", ","),
+        ("' ", "'"),
+    ] {
+        out = out.replace(from, to);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn close_spellings() {
+        assert!(is_close_spelling("factr", "factor"));
+        assert!(is_close_spelling("nmae", "name"));
+        assert!(is_close_spelling("frozn", "frozen"));
+        assert!(is_close_spelling("sett", "set"));
+        assert!(
+            !is_close_spelling("c", "b"),
+            "no guess for one-letter names"
+        );
+        assert!(!is_close_spelling("verbose", "value"));
+        assert!(!is_close_spelling("signatureee", "sig"));
+    }
+
+    #[test]
+    fn types_read_as_written() {
+        let ty: Type = syn::parse_quote!(&'a std::collections::HashMap<String, Vec<(i64, f64)>>);
+        assert_eq!(
+            type_text(&ty),
+            "&'a std::collections::HashMap<String, Vec<(i64, f64)>>"
+        );
+    }
+
+    #[test]
+    fn static_handles_are_found() {
+        let bad: Type = syn::parse_quote!(Option<Vec<hpy::Handle<'static>>>);
+        assert!(check_borrowed_type(&bad, "return").is_some());
+        let bad_ref: Type = syn::parse_quote!(&'static Handle<'c>);
+        assert!(check_borrowed_type(&bad_ref, "parameter").is_some());
+        let fine: Type = syn::parse_quote!(&'a Handle<'c>);
+        assert!(check_borrowed_type(&fine, "parameter").is_none());
+        let class_mut: Type = syn::parse_quote!(&mut Point);
+        assert!(check_borrowed_type(&class_mut, "parameter").is_none());
+        let str_static: Type = syn::parse_quote!(&'static str);
+        assert!(check_borrowed_type(&str_static, "return").is_none());
+    }
+}

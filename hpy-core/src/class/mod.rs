@@ -40,13 +40,15 @@ pub use field::{Field, Global};
 /// # Safety
 /// The implementation must describe the type truthfully: `spec` returns the type
 /// specification built for `Self` by this crate's macros, and `traverse` visits exactly the
-/// [`Field`]s the value owns.
+/// [`Field`]s the value owns. `Self` must be `Send` (values move between the threads that run
+/// Python code); the macro checks it field by field, to report a field that is not where it
+/// is written, rather than as a bound of this trait.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a Python class",
     label = "`{Self}` needs `#[hpy_core::class]`",
     note = "only structs marked `#[hpy_core::class]` inside a `#[hpy_core::module]` can be borrowed from Python objects (`&{Self}` / `&mut {Self}` parameters)"
 )]
-pub unsafe trait PyClass: Sized + Send + 'static {
+pub unsafe trait PyClass: Sized + 'static {
     /// The Python name of the class.
     const NAME: &'static str;
     /// Whether the class is `frozen`: no `&mut self` access, no run-time borrow checks.
@@ -742,10 +744,20 @@ pub trait InitSlot {
     fn call<'c>(ctx: Ctx<'c>, slf: &Handle<'c>, args: &RawArgs) -> Result<()>;
 }
 
+/// Compiles only if a `#[class]` field's type `T` is `Send`; the macro calls it for each field.
+#[doc(hidden)]
+#[inline(always)]
+pub const fn assert_field_send<T: Send + ?Sized>() {}
+
 // ---------------------------------------------------------------------------------------------
 // Results of special methods.
 
 /// What `#[new]` may return: the value, or `Result` of it.
+#[diagnostic::on_unimplemented(
+    message = "`#[new]` must return the new object's value, not `{Self}`",
+    label = "expected `Self` or `Result<Self, E>` (with `E: Into<hpy_core::Error>`)",
+    note = "Python calls `#[new]` to create the object: return the struct's value, or an error"
+)]
 pub trait NewResult<T> {
     /// Converts into a `Result`.
     fn into_new(self) -> Result<T>;
@@ -767,6 +779,11 @@ impl<T: PyClass, E: Into<Error>> NewResult<T> for core::result::Result<T, E> {
 
 /// What `__hash__`, `__len__` and `__bool__` may return: an integer (a `bool` for
 /// `__bool__`), or `Result` of one.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a valid result of `__hash__`, `__len__` or `__bool__`",
+    label = "return an integer (`usize` for `__len__`, `isize`/`u64`/... for `__hash__`) or `bool` (for `__bool__`), or a `Result` of one",
+    note = "Python requires these special methods to return an int (a bool for `__bool__`); to return another object, use a normal method"
+)]
 pub trait SlotResult {
     /// A hash for `tp_hash` (-1 is reserved for errors and becomes -2, as in Python).
     fn into_hash(self) -> Result<isize>;

@@ -213,7 +213,7 @@ pub fn module_exec<'c, M: ModuleExec>(ctx: Ctx<'c>, module: &Handle<'c>) -> Resu
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned to Python",
     label = "the return type must implement `hpy_core::IntoHandle`, or be a `Result<T, E>` with `T: IntoHandle` and `E: Into<hpy_core::Error>`",
-    note = "return `hpy_core::Result<T>` and use `?` / `.map_err(...)` to turn other errors into `hpy_core::Error`"
+    note = "for a `Result<T, E>`, `E` must convert into `hpy_core::Error`: implement `From<E> for hpy_core::Error`, or return `hpy_core::Result<T>` and use `.map_err(...)`"
 )]
 pub trait ReturnValue<'c> {
     /// Converts into a new reference.
@@ -238,6 +238,11 @@ impl<'c, T: IntoHandle<'c>, E: Into<Error>> ReturnValue<'c> for core::result::Re
 }
 
 /// What a `#[module_init]` function may return: `()` or `Result<(), E>`.
+#[diagnostic::on_unimplemented(
+    message = "a `#[module_init]` function returns `()` or `Result<(), E>`, not `{Self}`",
+    label = "add attributes with `module.setattr(...)` instead of returning them",
+    note = "`E` must convert into `hpy_core::Error`"
+)]
 pub trait InitResult {
     /// Converts into a `Result`.
     fn into_result(self) -> Result<()>;
@@ -519,11 +524,51 @@ pub unsafe fn arg_slot<'c>(ctx: Ctx<'c>, raw: HPy) -> Option<BorrowedHandle<'c>>
     (!raw.is_null()).then(|| unsafe { BorrowedHandle::new(ctx, raw) })
 }
 
-/// The value of a string-literal default for a parameter of type `T` (`&str`, `String`,
-/// `Cow<str>`, ...).
-#[inline(always)]
-pub fn str_default<T: From<&'static str>>(s: &'static str) -> T {
-    T::from(s)
+/// The value of a string-literal default (`signature = (sep = ",")`) for a parameter of this
+/// type: `&str`, `String`, `Cow<str>`, `Box<str>`, or an `Option` of one.
+#[diagnostic::on_unimplemented(
+    message = "a string default cannot initialise a parameter of type `{Self}`",
+    label = "this default is a string, the parameter is `{Self}`",
+    note = "string defaults work for `&str`, `String`, `Cow<str>` and `Box<str>` parameters (and `Option`s of them); write a default of the parameter's type"
+)]
+pub trait StrDefault {
+    /// The value for the literal `s`.
+    fn str_default(s: &'static str) -> Self;
+}
+
+impl StrDefault for &'static str {
+    #[inline(always)]
+    fn str_default(s: &'static str) -> Self {
+        s
+    }
+}
+
+impl StrDefault for std::string::String {
+    #[inline(always)]
+    fn str_default(s: &'static str) -> Self {
+        s.into()
+    }
+}
+
+impl StrDefault for std::borrow::Cow<'_, str> {
+    #[inline(always)]
+    fn str_default(s: &'static str) -> Self {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+impl StrDefault for std::boxed::Box<str> {
+    #[inline(always)]
+    fn str_default(s: &'static str) -> Self {
+        s.into()
+    }
+}
+
+impl<T: StrDefault> StrDefault for Option<T> {
+    #[inline(always)]
+    fn str_default(s: &'static str) -> Self {
+        Some(T::str_default(s))
+    }
 }
 
 /// Converts one argument, naming the function and the parameter in any error made in Rust.

@@ -12,16 +12,6 @@ mod m {
         fn new() -> Self {
             C { x: 0 }
         }
-
-        #[staticmethod]
-        fn with_receiver(&self) -> i64 {
-            self.x
-        }
-
-        #[getter]
-        fn no_receiver() -> i64 {
-            1
-        }
     }
 }
 

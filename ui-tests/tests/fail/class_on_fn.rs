@@ -1,0 +1,7 @@
+#[hpy::module]
+mod m {
+    #[hpy::class]
+    fn not_a_struct() {}
+}
+
+fn main() {}

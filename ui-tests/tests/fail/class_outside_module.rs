@@ -1,0 +1,6 @@
+#[hpy::class]
+pub struct Lonely {
+    x: i64,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+#[hpy::module]
+mod m {
+    #[hpy::class(frozn)]
+    pub struct C {
+        x: i64,
+    }
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+#[hpy::module]
+mod m {
+    #[hpy::class]
+    pub struct View<'a> {
+        text: &'a str,
+    }
+}
+
+fn main() {}

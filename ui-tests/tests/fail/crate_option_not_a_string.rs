@@ -1,0 +1,4 @@
+#[hpy::module(crate = hpy)]
+mod m {}
+
+fn main() {}

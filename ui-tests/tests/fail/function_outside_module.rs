@@ -1,0 +1,7 @@
+/// Adds.
+#[hpy::function]
+pub fn add(a: i64, b: i64) -> i64 {
+    a + b
+}
+
+fn main() {}

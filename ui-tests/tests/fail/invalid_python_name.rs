@@ -1,0 +1,7 @@
+#[hpy::module]
+mod m {
+    #[hpy::function(name = "2fast")]
+    fn f() {}
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[hpy::module]
+mod m {
+    #[hpy::function(name = greet)]
+    fn f() {}
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+#[hpy::module]
+mod m {
+    #[hpy::function(name = "g" signature = (a))]
+    fn f(a: i64) -> i64 {
+        a
+    }
+}
+
+fn main() {}

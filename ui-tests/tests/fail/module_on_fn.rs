@@ -1,0 +1,4 @@
+#[hpy::module]
+fn not_a_module() {}
+
+fn main() {}

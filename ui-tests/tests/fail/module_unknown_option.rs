@@ -1,0 +1,4 @@
+#[hpy::module(nmae = "m2")]
+mod m {}
+
+fn main() {}

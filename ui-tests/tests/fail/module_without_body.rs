@@ -1,0 +1,4 @@
+#[hpy::module]
+mod elsewhere;
+
+fn main() {}
