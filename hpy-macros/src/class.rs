@@ -73,7 +73,7 @@ struct ImplInfo {
     new: Option<FunctionSpec>,
     init: Option<FunctionSpec>,
     call: Option<FunctionSpec>,
-    class_attrs: Vec<(String, Ident)>,
+    class_attrs: Vec<(String, Ident, Span)>,
 }
 
 /// Everything the module needs from its classes.
@@ -293,8 +293,11 @@ impl ClassModel {
                 ImplItem::Const(c) => {
                     if let Some(pos) = c.attrs.iter().position(|a| a.path().is_ident("classattr")) {
                         c.attrs.remove(pos);
-                        info.class_attrs
-                            .push((c.ident.unraw().to_string(), c.ident.clone()));
+                        info.class_attrs.push((
+                            c.ident.unraw().to_string(),
+                            c.ident.clone(),
+                            c.ty.span(),
+                        ));
                     }
                 }
                 _ => {}
@@ -586,8 +589,10 @@ impl ClassModel {
                 });
                 py_names.push((short.to_owned(), spec.name_span));
             }
-            for (attr_name, ident) in &info.class_attrs {
-                exec.push(quote! { __ty.setattr(#attr_name, <#ty>::#ident)?; });
+            for (attr_name, ident, ty_span) in &info.class_attrs {
+                // Spanned at the const's type: one that does not convert is reported there.
+                let set = quote_spanned! {*ty_span=> __ty.setattr(#attr_name, <#ty>::#ident)};
+                exec.push(quote! { #set?; });
                 py_names.push((attr_name.clone(), ident.span()));
             }
         }

@@ -198,7 +198,7 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
 
     // Each with the item's `#[cfg(...)]` attributes, which apply to what we generate for it.
     let mut functions: Vec<(String, syn::Ident, proc_macro2::Span, Vec<Attribute>)> = Vec::new();
-    let mut constants: Vec<(String, syn::Ident, Vec<Attribute>)> = Vec::new();
+    let mut constants: Vec<(String, syn::Ident, proc_macro2::Span, Vec<Attribute>)> = Vec::new();
     let mut inits: Vec<(syn::Ident, Vec<bool>, Vec<Attribute>)> = Vec::new();
     let mut generated = Vec::new();
 
@@ -315,7 +315,7 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                         .name
                         .map(|n| n.value())
                         .unwrap_or_else(|| c.ident.unraw().to_string());
-                    constants.push((name, c.ident.clone(), cfg_attrs(&c.attrs)));
+                    constants.push((name, c.ident.clone(), c.ty.span(), cfg_attrs(&c.attrs)));
                 }
                 Some((m, _, tokens)) => {
                     errors.push(syn::Error::new_spanned(tokens, misplaced(&m, "a const")));
@@ -362,8 +362,8 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     all_names.extend(
         constants
             .iter()
-            .filter(|c| c.2.is_empty())
-            .map(|(n, i, _)| (n.clone(), i.span())),
+            .filter(|c| c.3.is_empty())
+            .map(|(n, i, _, _)| (n.clone(), i.span())),
     );
     for (i, (n, s)) in all_names.iter().enumerate() {
         if all_names[..i].iter().any(|(m, _)| m == n) {
@@ -390,8 +390,10 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     }
 
     let exec_ty = format_ident!("__HpyModuleExec");
-    let const_adds = constants.iter().map(|(name, ident, cfgs)| {
-        quote! { #(#cfgs)* __module.setattr(#name, #ident)?; }
+    let const_adds = constants.iter().map(|(name, ident, ty_span, cfgs)| {
+        // Spanned at the const's type: one that does not convert is reported there.
+        let set = quote::quote_spanned! {*ty_span=> __module.setattr(#name, #ident)};
+        quote! { #(#cfgs)* #set?; }
     });
     let init_calls = inits.iter().map(|(ident, is_ctx, cfgs)| {
         let args = is_ctx
