@@ -595,8 +595,10 @@ fn develop(args: Vec<OsString>) -> Result<()> {
         Some(extras) => format!("{}[{extras}]", wheel.display()),
         None => wheel.display().to_string(),
     };
+    eprintln!("hpy-build: installing the dependencies of {requirement}");
     let mut deps = pip_command(&python)?;
-    deps.arg(requirement).stdout(child_stdout());
+    // Quiet: pip would only repeat that the wheel itself is installed already.
+    deps.arg("--quiet").arg(requirement).stdout(child_stdout());
     run_child(&mut deps, "pip install (dependencies)", "pip not found")?;
     eprintln!(
         "hpy-build: installed {} into {} (HPy universal; on CPython through {HPY_REQUIREMENT})",
