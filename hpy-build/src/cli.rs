@@ -338,6 +338,12 @@ fn default_wheel_dir(manifest: Option<&Path>) -> Result<PathBuf> {
     if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(dir).join("wheels"));
     }
+    Ok(cargo_target_dir(manifest)?.join("wheels"))
+}
+
+/// The target folder of the project of `manifest` (else of the current directory), as
+/// `cargo metadata` reports it.
+fn cargo_target_dir(manifest: Option<&Path>) -> Result<PathBuf> {
     let cargo = program("CARGO", "cargo");
     let mut command = Command::new(&cargo);
     command.args(["metadata", "--no-deps", "--format-version", "1"]);
@@ -360,7 +366,7 @@ fn default_wheel_dir(manifest: Option<&Path>) -> Result<PathBuf> {
     }
     let metadata: serde_json::Value = serde_json::from_slice(&output.stdout)?;
     match metadata["target_directory"].as_str() {
-        Some(dir) => Ok(PathBuf::from(dir).join("wheels")),
+        Some(dir) => Ok(PathBuf::from(dir)),
         None => fail("`cargo metadata` names no target_directory; give -o DIR"),
     }
 }
@@ -698,6 +704,24 @@ mod tests {
         );
         assert_eq!(main(os(&["convert", "-o", "out"])), 1);
         assert_eq!(main(os(&["--version"])), 0);
+    }
+
+    #[test]
+    fn finds_the_target_folder_with_cargo_metadata() {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+        let found = cargo_target_dir(Some(&manifest)).unwrap();
+        // This workspace's target folder, or wherever CARGO_TARGET_DIR moves it.
+        let expected = match std::env::var_os("CARGO_TARGET_DIR") {
+            Some(dir) => std::env::current_dir().unwrap().join(dir),
+            None => manifest.parent().unwrap().parent().unwrap().join("target"),
+        };
+        assert_eq!(found, expected);
+        let err = cargo_target_dir(Some(Path::new("/nonexistent/Cargo.toml"))).unwrap_err();
+        assert!(
+            err.0.contains("give the output folder with -o DIR"),
+            "{}",
+            err.0
+        );
     }
 
     #[test]
