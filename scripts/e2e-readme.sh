@@ -128,8 +128,6 @@ while read -r name python wheel mode; do
     log "4. $name: pip install $(basename "$wheel")"
     py=$(venv "$name" "$python")
     "$py" -m pip install "${PIP_QUIET[@]}" "$wheel"
-    "$py" -m pip list --format=freeze --disable-pip-version-check | grep -v -E '^(pip|setuptools|wheel)==' |
-        sed 's/^/    installed: /'
     exercise "$py" "$mode"
 done <<EOF
 cp311-cpython      $CP311 $(wheel_for cp311-cp311) cpython
@@ -149,10 +147,12 @@ refused() {
         printf '%s\n' "$out" >&2
         die "$name: \`$*\` succeeded; it must be refused"
     fi
+    # shellcheck disable=SC2016 # backquotes: literal text of the message
     printf '%s\n' "$out" | grep -q 'Run `hpy-build develop` instead' || {
         printf '%s\n' "$out" >&2
         die "$name: \`$*\` failed without saying to run hpy-build develop"
     }
+    # shellcheck disable=SC2016 # backquotes: literal text of the message
     printf '    refused, as it must be: %s\n' "$(printf '%s\n' "$out" | grep -o '`maturin develop` cannot install[^(]*([^)]*)')"
 }
 

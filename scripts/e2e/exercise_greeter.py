@@ -7,7 +7,8 @@
 Checks every function of the quick start, the build (module file, context name) against
 MODE and the runtime, and the installed distribution's dependency on hpy: a universal wheel
 requires hpy==0.9.0 on CPython only, so pip installed it on CPython and nothing on PyPy; a
-CPython-ABI wheel has no such dependency. On PyPy 3.11 `map_list` (HPy_Call), `greet_all`
+CPython-ABI wheel has no such dependency. The environment must be a fresh one: anything else
+installed in it fails the check. On PyPy 3.11 `map_list` (HPy_Call), `greet_all`
 (HPyDict_Keys) and the argument error messages (HPyType_GetName) go through context members
 PyPy keeps one slot later than HPy 0.9.0. Prints one summary line; any failure raises.
 """
@@ -32,15 +33,18 @@ def raises(exc_type, fn, *args, **kwargs) -> str:
     raise AssertionError(f"{fn.__name__}{args} did not raise {exc_type.__name__}")
 
 
-def installed_here(name: str) -> str | None:
-    """The version of distribution `name` if it is installed in this environment (sys.prefix)."""
-    try:
-        dist = md.distribution(name)
-    except md.PackageNotFoundError:
-        return None
-    location = pathlib.Path(dist.locate_file("")).resolve()
+def installed_here() -> dict[str, str]:
+    """{name: version} of the distributions installed in this environment (under sys.prefix),
+    except pip's own; PyPy's standard library ships distributions (cffi, greenlet, hpy) that
+    live outside it."""
     prefix = pathlib.Path(sys.prefix).resolve()
-    return dist.version if location == prefix or prefix in location.parents else None
+    found = {}
+    for dist in md.distributions():
+        location = pathlib.Path(dist.locate_file("")).resolve()
+        name = dist.metadata["Name"].lower().replace("_", "-")
+        if (location == prefix or prefix in location.parents) and name not in ("pip", "setuptools", "wheel"):
+            found[name] = dist.version
+    return found
 
 
 def main() -> None:
@@ -88,20 +92,23 @@ def main() -> None:
     assert "list" in message, message
     raises(OverflowError, greeter.greet, "x", times=-1)
 
-    # The dependency on hpy: what pip installed into this environment (PyPy's own hpy
-    # distribution, in its standard library, does not count).
+    # The dependency on hpy, and everything pip installed into this fresh environment: greeter,
+    # plus hpy==0.9.0 for the universal wheel on CPython; nothing else.
     requires = md.requires("greeter") or []
-    hpy_version = installed_here("hpy")
+    installed = installed_here()
+    expected = {"greeter": "0.1.0"}
     if mode == "universal":
         assert REQUIRES_DIST in [r.replace("'", '"') for r in requires], requires
-        assert hpy_version == (None if pypy else "0.9.0"), hpy_version
+        if not pypy:
+            expected["hpy"] = "0.9.0"
     else:
         assert not any(r.startswith("hpy") for r in requires), requires
-        assert hpy_version is None, hpy_version
+    assert installed == expected, f"installed in {sys.prefix}: {installed}, expected {expected}"
+    hpy_version = installed.get("hpy")
 
     print(
         f"ok: greeter ({mode}) on {sys.implementation.name} {sys.version.split()[0]}: "
-        f"{greeter.BACKEND}, hpy {hpy_version or 'not installed'} in the venv"
+        f"{greeter.BACKEND}; pip installed {', '.join(f'{k}=={v}' for k, v in sorted(installed.items()))}"
     )
 
 
