@@ -2,14 +2,18 @@
 # Builds every example (examples/*/ with a pyproject.toml) for every test leg of
 # scripts/legs.sh and installs the wheels into one virtual environment per leg:
 #
-#   build/wheels/universal/       THE universal wheels: `HPY_ABI=universal maturin build` by the
-#                                 host CPython, then tools/universal_wheel.py (<mod>.hpy0.so +
-#                                 <mod>.py stub, py3-none-<platform>). Every universal and debug
-#                                 leg, on every runtime, installs these same files.
+#   build/wheels/universal/       THE universal wheels: `hpy-build build` (HPY_ABI=universal
+#                                 maturin build by the host CPython, then the conversion:
+#                                 <mod>.hpy0.so + <mod>.py stub, py3-none-<platform>). Every
+#                                 universal and debug leg, on every runtime, installs these
+#                                 same files.
 #   build/wheels/<tag>-cpython/   CPython-ABI wheels, `HPY_ABI=cpython maturin build -i <runtime>`
 #                                 for each runtime with a cpython leg (cp311, cp313, pypy311).
 #                                 The host's (cp311-cpython) are always built: the universal
 #                                 wheels are checked against them (test_binary.py).
+#   build/bin/hpy-build           the `hpy-build` command (hpy-build crate, feature `cli`),
+#                                 built once per run with cargo from this workspace; the
+#                                 examples' tests run it too (test_binary.py)
 #   build/venv/<leg>/             the leg's runtime + pytest + the leg's wheels, installed by pip
 #                                 with their dependencies (hpy==0.9.0 for universal wheels on
 #                                 CPython; nothing on PyPy, which has hpy.universal built in)
@@ -41,9 +45,21 @@ mapfile -t EXAMPLES < <(example_names)
 [ "${#EXAMPLES[@]}" -gt 0 ] || die "no example with a pyproject.toml under examples/"
 HOST_CPYTHON=$(runtime_tag host)-cpython
 
-# maturin's intermediate (not yet converted) universal wheels and the build logs live here.
+# maturin's wheels (before they are moved into place) and the build logs live here.
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/hpy-build-examples.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+
+# The hpy-build command, from this workspace (a few seconds when up to date), copied to
+# build/bin so that the tests find it wherever cargo's target folder is.
+log "hpy-build command (cargo build -p hpy-build --features cli)"
+cargo build --quiet -p hpy-build --features cli --bin hpy-build
+mkdir -p "$ROOT/build/bin"
+cp "${CARGO_TARGET_DIR:-$ROOT/target}/debug/hpy-build" "$ROOT/build/bin/hpy-build"
+HPY_BUILD=$ROOT/build/bin/hpy-build
+# The maturin that `$PYTHON -m maturin` runs, for hpy-build (which runs $MATURIN).
+MATURIN=$("$PYTHON" -c 'import os, sysconfig; print(os.path.join(sysconfig.get_path("scripts"), "maturin"))')
+[ -x "$MATURIN" ] || MATURIN=$(command -v maturin) || die "maturin not found for $PYTHON"
+export MATURIN
 
 # The wheel folders to fill, each with the runtime that builds it: the universal wheels and
 # the host's CPython-ABI wheels always, then each selected cpython leg's.
@@ -57,24 +73,30 @@ for leg in "${LEGS[@]}"; do
     fi
 done
 
-# build_example EXAMPLE KIND: one maturin build into $TMP/KIND/EXAMPLE; the output goes to
-# $TMP/KIND/EXAMPLE.log. Returns maturin's status.
+# build_example EXAMPLE KIND: one build into $TMP/KIND/EXAMPLE: maturin for a CPython-ABI
+# wheel, `hpy-build build` (maturin, then the conversion) for the universal one. The output
+# goes to $TMP/KIND/EXAMPLE.log. Returns the build's status.
 build_example() {
-    local name=$1 kind=$2 abi=cpython python
-    [ "$kind" = universal ] && abi=universal
+    local name=$1 kind=$2 python
     python=$(runtime_python "${BUILDER[$kind]}")
     # maturin runs on the host's Python in every case; -i only names the target interpreter.
-    HPY_ABI=$abi "$PYTHON" -m maturin build --quiet --release --interpreter "$python" \
-        -m "examples/$name/Cargo.toml" -o "$TMP/$kind/$name" >"$TMP/$kind/$name.log" 2>&1
+    if [ "$kind" = universal ]; then
+        # stdout: the path of the wheel written, nothing else.
+        "$HPY_BUILD" build --quiet --release --interpreter "$python" \
+            -m "examples/$name/Cargo.toml" -o "$TMP/$kind/$name" >/dev/null 2>"$TMP/$kind/$name.log"
+    else
+        HPY_ABI=cpython "$PYTHON" -m maturin build --quiet --release --interpreter "$python" \
+            -m "examples/$name/Cargo.toml" -o "$TMP/$kind/$name" >"$TMP/$kind/$name.log" 2>&1
+    fi
 }
 
-# The single wheel maturin left in folder $1.
+# The single wheel the build left in folder $1.
 only_wheel() {
     local found=()
     shopt -s nullglob
     found=("$1"/*.whl)
     shopt -u nullglob
-    [ "${#found[@]}" -eq 1 ] || die "expected one wheel from maturin in $1, got ${#found[@]}"
+    [ "${#found[@]}" -eq 1 ] || die "expected one wheel in $1, got ${#found[@]}"
     printf '%s\n' "${found[0]}"
 }
 
@@ -95,16 +117,13 @@ for kind in "${KINDS[@]}"; do
             die "$name: maturin failed ($kind)"
         fi
         # Quiet on success: maturin's progress lines (🐍 found Python, 🔗 bindings, 📡 options,
-        # 📦 built) and its warning that a universal library has no PyInit_<mod> (expected)
-        # are dropped; anything else it says is shown.
+        # 📦 built), its warning that a universal library has no PyInit_<mod> (expected) and
+        # hpy-build's progress lines are dropped; anything else is shown.
         grep -v -E -e '^(🐍|🔗|📡|📦) ' -e "Couldn't find the symbol \`PyInit_" \
+            -e '^hpy-build: (HPY_ABI=universal |universal wheel )' \
             "$TMP/$kind/$name.log" >&2 || true
         wheel=$(only_wheel "$TMP/$kind/$name")
-        if [ "$kind" = universal ]; then
-            "$PYTHON" tools/universal_wheel.py "$wheel" -o "$WHEELS/universal" >/dev/null
-        else
-            mv "$wheel" "$WHEELS/$kind/"
-        fi
+        mv "$wheel" "$WHEELS/$kind/"
     done
     if [ -n "$reason" ]; then
         log "NOTE: $kind builds, but scripts/legs.sh lists its build as a known failure"

@@ -7,7 +7,7 @@
 #   * hpy==0.9.0      `hpy.universal` (the CPython loader of universal binaries) and `hpy.debug`
 #   * pytest          the examples' test suites
 #   * maturin>=1.5,<2 builds the examples' wheels (same bound as examples/*/pyproject.toml)
-#   * nm, readelf     (binutils) symbol checks in tools/universal_wheel.py and test_binary.py
+#   * nm, readelf     (binutils) symbol checks in the examples' test_binary.py
 #   * PyPy 3.11, CPython 3.13  the other test legs' runtimes (scripts/install-runtimes.sh)
 # The per-leg virtual environments are made by scripts/build-examples.sh, not here.
 set -euo pipefail

@@ -5,6 +5,7 @@
 # Steps (in order; a failing step stops the run, with a banner saying which one):
 #   fmt         cargo fmt --all -- --check
 #   clippy      cargo clippy --workspace --all-targets -D warnings, CPython-ABI and universal,
+#               the hpy-build command (--features cli),
 #               and CPython-ABI for PyPy (cpyext);
 #               cargo doc with warnings denied
 #   cargo-test  cargo test --workspace (unit, integration, ui and doc tests), both backends
@@ -20,6 +21,9 @@
 #               All legs run even if one fails, then a summary line per example and leg is
 #               printed. A leg whose build is a known failure (scripts/legs.sh) is reported as
 #               such; one that builds although listed there fails the run (remove the line).
+#   e2e         scripts/e2e-readme.sh: a new project from the README's quick start, built into
+#               both kinds of wheel, installed into fresh venvs on CPython 3.11, 3.13 and
+#               PyPy 3.11 and exercised; `maturin develop` and `hpy-build develop`
 #
 # Usage: scripts/test.sh [--only STEP[,STEP...]] [--legs LEG[,LEG...]]
 #   --only  run only the given steps (for local iteration; the output says it was not a full
@@ -31,7 +35,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-ALL_STEPS=(fmt clippy cargo-test build pytest)
+ALL_STEPS=(fmt clippy cargo-test build pytest e2e)
 ONLY=""
 while [ $# -gt 0 ]; do
     case $1 in
@@ -121,6 +125,7 @@ fi
 if wanted clippy; then
     run_step "clippy (cpython)" env HPY_ABI=cpython cargo clippy --workspace --all-targets -- -D warnings
     run_step "clippy (universal)" env HPY_ABI=universal cargo clippy --workspace --all-targets -- -D warnings
+    run_step "clippy (hpy-build command)" cargo clippy -p hpy-build --all-targets --features cli -- -D warnings
     # The CPython-ABI build for PyPy (cfg hpy_cpyext) compiles other code paths: lint them
     # too, in a target directory of their own (another interpreter rebuilds pyo3's crates).
     source "$ROOT/scripts/legs.sh"
@@ -249,4 +254,10 @@ if wanted pytest; then
         exit 1
     fi
     CURRENT=""
+fi
+
+# e2e: scripts/e2e-readme.sh builds a new project from the README's quick start into both
+# kinds of wheel and exercises them in fresh venvs on CPython 3.11, 3.13 and PyPy 3.11.
+if wanted e2e; then
+    run_step "e2e (README quick start)" bash scripts/e2e-readme.sh
 fi

@@ -23,8 +23,38 @@
 //! // build.rs
 //! hpy_build::configure();
 //! ```
+//!
+//! # Packaging universal wheels: the `hpy-build` command
+//!
+//! maturin packs a universal binary like a CPython extension, which no Python can import. The
+//! `hpy-build` command, built from this crate with the `cli` feature
+//! (`cargo install --path path/to/hpy-build --features cli`, or `cargo install hpy-build
+//! --features cli`), supplies the missing step:
+//!
+//! ```text
+//! hpy-build build [maturin build options]    # HPY_ABI=universal maturin build, then convert
+//! hpy-build develop [maturin build options]  # the same, then pip install into the active venv
+//! hpy-build convert WHEEL... -o DIR          # convert wheels maturin already built
+//! ```
+//!
+//! The feature is off by default, so a build script that depends on this crate compiles none
+//! of the command's dependencies. In universal mode, [`configure`] refuses a build driven by
+//! `maturin develop` or by maturin's PEP 517 backend (`pip install .`), whose result could not
+//! be imported, and has a plain `maturin build` print a reminder to convert the wheel.
 
 #![deny(missing_docs)]
+
+#[cfg(any(feature = "cli", test))]
+pub mod cli;
+#[cfg(any(feature = "cli", test))]
+mod elf;
+mod packaging;
+#[cfg(test)]
+mod test_util;
+#[cfg(any(feature = "cli", test))]
+pub mod wheel;
+
+pub use packaging::{MaturinCommand, WILL_CONVERT_ENV};
 
 use std::fmt;
 use std::process::Command;
@@ -156,9 +186,18 @@ pub const CPYEXT_CFG: &str = "hpy_cpyext";
 /// for the chosen backend, and asks cargo to rerun when the choice could change.
 /// Returns the backend. Call it from `build.rs`.
 ///
+/// In universal mode it also looks at the maturin command driving the build, if any (on
+/// Linux, through `/proc`): `maturin develop` and maturin's PEP 517 backend (`pip install .`)
+/// would install a module no Python can import, so they are refused; a plain `maturin build`
+/// gets a cargo warning that its wheel needs `hpy-build convert`. Setting
+/// [`WILL_CONVERT_ENV`]`=1` (as the `hpy-build` command does) silences both for builds whose
+/// wheel is converted afterwards. The check runs when the build script runs: on the first
+/// build of a configuration, not on a build cargo finds up to date.
+///
 /// # Panics
 /// When [`choose`] fails: a build script cannot go on without a backend, and the panic
-/// message says how to fix the environment.
+/// message says how to fix the environment. In universal mode, under `maturin develop` or
+/// maturin's PEP 517 backend, with a message saying what to run instead.
 pub fn configure() -> Abi {
     configure_full().abi
 }
@@ -173,10 +212,15 @@ pub fn configure_full() -> Config {
     println!("cargo::rerun-if-env-changed=PYO3_PYTHON");
     println!("cargo::rustc-check-cfg=cfg({CFG_NAME}, values(\"cpython\", \"universal\"))");
     println!("cargo::rustc-check-cfg=cfg({CPYEXT_CFG})");
-    let abi = match choose() {
-        Ok((abi, _)) => abi,
+    let (abi, source) = match choose() {
+        Ok(choice) => choice,
         Err(e) => panic!("hpy-build: {e}"),
     };
+    // Only the crate that makes the choice (hpy-core) checks how it is packaged, not every
+    // dependent that inherits it.
+    if abi == Abi::Universal && source != Source::HpyCore {
+        packaging::check_universal_build(&source);
+    }
     println!("cargo::rustc-cfg={CFG_NAME}=\"{abi}\"");
     let cpyext = abi == Abi::CPython
         && match std::env::var("DEP_HPY_CPYEXT") {

@@ -5,10 +5,11 @@
   CPython-ABI build exports `PyInit_hello` and none of them.
 * The wheels in `$HPY_TEST_WHEEL_DIR` (set by scripts/test.sh to build/wheels, with
   `universal/` and one `<runtime>-cpython/` per runtime inside; see examples/conftest.py): the
-  universal one is what tools/universal_wheel.py promises (name and tag, contents, METADATA,
-  WHEEL, RECORD, the loader stub), compared with the host's CPython-ABI wheel maturin built
+  universal one is what `hpy-build build` promises (name and tag, contents, METADATA, WHEEL,
+  RECORD, the loader stub), compared with the host's CPython-ABI wheel maturin built
   alongside it; the files loaded are those of the wheel this leg installed.
-* tools/universal_wheel.py itself, on synthetic maturin-like wheels.
+* The `hpy-build convert` command itself (`$HPY_BUILD`, else build/bin/hpy-build, where
+  scripts/build-examples.sh puts it), on synthetic maturin-like wheels.
 
 Needs `nm` and `readelf` (binutils; scripts/setup.sh installs them).
 """
@@ -329,16 +330,37 @@ def test_stub_loads_the_binary_next_to_it(universal_wheel, tmp_path, dirname):
 
 
 # ---------------------------------------------------------------------------------------------
-# tools/universal_wheel.py on synthetic wheels shaped like maturin's.
+# `hpy-build convert` on synthetic wheels shaped like maturin's. (The conversion's own unit
+# tests are in hpy-build/src/wheel.rs; these run the command on the real binary.)
+
+
+class ConversionFailed(Exception):
+    """`hpy-build convert` exited with an error; the message is its stderr."""
 
 
 @pytest.fixture(scope="module")
-def tool(repo_root):
-    path = repo_root / "tools" / "universal_wheel.py"
-    spec = importlib.util.spec_from_file_location("universal_wheel", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def hpy_build(repo_root) -> pathlib.Path:
+    value = os.environ.get("HPY_BUILD")
+    path = pathlib.Path(value) if value else repo_root / "build" / "bin" / "hpy-build"
+    if not path.is_file():
+        pytest.fail(
+            f"the hpy-build command is not at {path}: scripts/build-examples.sh builds it there "
+            "(or set HPY_BUILD to its path)",
+            pytrace=False,
+        )
+    return path
+
+
+def convert(hpy_build, wheel, out_dir) -> pathlib.Path:
+    proc = subprocess.run(
+        [str(hpy_build), "convert", str(wheel), "-o", str(out_dir)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    if proc.returncode != 0:
+        raise ConversionFailed(proc.stderr)
+    return pathlib.Path(proc.stdout.strip())
 
 
 @pytest.fixture(scope="module")
@@ -376,10 +398,10 @@ def make_maturin_wheel(directory, so_bytes, init, *, platform="manylinux_2_34_x8
     return path
 
 
-def test_tool_converts_a_maturin_wheel(tool, tmp_path, universal_so, maturin_init, universal_wheel):
+def test_command_converts_a_maturin_wheel(hpy_build, tmp_path, universal_so, maturin_init, universal_wheel):
     src = make_maturin_wheel(tmp_path, universal_so, maturin_init)
-    out = pathlib.Path(tool.convert(str(src), str(tmp_path / "out")))
-    assert out.name == f"{MODULE}-0.1.0-py3-none-manylinux_2_34_x86_64.whl"
+    out = convert(hpy_build, src, tmp_path / "out")
+    assert out == tmp_path / "out" / f"{MODULE}-0.1.0-py3-none-manylinux_2_34_x86_64.whl"
     members = wheel_members(out)
     dist_info = f"{MODULE}-0.1.0.dist-info"
     assert set(members) == {
@@ -394,15 +416,21 @@ def test_tool_converts_a_maturin_wheel(tool, tmp_path, universal_so, maturin_ini
     assert members[f"{MODULE}.py"] == wheel_members(universal_wheel)[f"{MODULE}.py"]
     assert REQUIRES_DIST in members[f"{dist_info}/METADATA"].decode().splitlines()
     verify_record(members, dist_info)
-    # Reproducible: converting again gives the same bytes.
-    again = pathlib.Path(tool.convert(str(src), str(tmp_path / "again")))
+    with zipfile.ZipFile(out) as zf:
+        for info in zf.infolist():
+            assert info.date_time == (1980, 1, 1, 0, 0, 0), info.filename
+            mode = 0o755 if info.filename.endswith(".so") else 0o644
+            assert info.external_attr >> 16 == 0o100000 | mode, info.filename
+    # Reproducible: converting again gives the same bytes; no temporary file is left.
+    again = convert(hpy_build, src, tmp_path / "again")
     assert again.read_bytes() == out.read_bytes()
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [out.name]
 
 
-def test_tool_keeps_every_platform_tag(tool, tmp_path, universal_so, maturin_init):
+def test_command_keeps_every_platform_tag(hpy_build, tmp_path, universal_so, maturin_init):
     plat = "manylinux_2_17_x86_64.manylinux2014_x86_64"
     src = make_maturin_wheel(tmp_path, universal_so, maturin_init, platform=plat)
-    out = pathlib.Path(tool.convert(str(src), str(tmp_path / "out")))
+    out = convert(hpy_build, src, tmp_path / "out")
     assert out.name == f"{MODULE}-0.1.0-py3-none-{plat}.whl"
     wheel = headers(wheel_members(out)[f"{MODULE}-0.1.0.dist-info/WHEEL"].decode())
     assert [v for k, v in wheel if k == "Tag"] == [
@@ -411,15 +439,15 @@ def test_tool_keeps_every_platform_tag(tool, tmp_path, universal_so, maturin_ini
     ]
 
 
-def test_tool_keeps_metadata_body_and_existing_requirement(tool, tmp_path, universal_so, maturin_init):
+def test_command_keeps_metadata_body_and_existing_requirement(hpy_build, tmp_path, universal_so, maturin_init):
     body = "Metadata-Version: 2.4\nName: hello\nVersion: 0.1.0\nRequires-Dist: hpy>=0.9\n\n# Hello\n\nText: not a header\n"
     src = make_maturin_wheel(tmp_path, universal_so, maturin_init, metadata=body)
-    out = pathlib.Path(tool.convert(str(src), str(tmp_path / "out")))
+    out = convert(hpy_build, src, tmp_path / "out")
     assert wheel_members(out)[f"{MODULE}-0.1.0.dist-info/METADATA"].decode() == body
 
     body = "Metadata-Version: 2.4\nName: hello\nVersion: 0.1.0\nRequires-Dist: hpyx\n\n# Hello\n"
     src = make_maturin_wheel(tmp_path, universal_so, maturin_init, metadata=body)
-    out = pathlib.Path(tool.convert(str(src), str(tmp_path / "out2")))
+    out = convert(hpy_build, src, tmp_path / "out2")
     metadata = wheel_members(out)[f"{MODULE}-0.1.0.dist-info/METADATA"].decode()
     head, _, rest = metadata.partition("\n\n")
     assert head.splitlines()[-1] == REQUIRES_DIST
@@ -427,47 +455,35 @@ def test_tool_keeps_metadata_body_and_existing_requirement(tool, tmp_path, unive
     assert rest == "# Hello\n"
 
 
-def test_tool_refuses_mixed_projects(tool, tmp_path, universal_so, maturin_init):
+def test_command_refuses_mixed_projects(hpy_build, tmp_path, universal_so, maturin_init):
     src = make_maturin_wheel(
         tmp_path, universal_so, maturin_init, extra={f"{MODULE}/helpers.py": b"X = 1\n"}
     )
-    with pytest.raises(tool.ConversionError, match="Mixed Rust/Python projects are not supported"):
-        tool.convert(str(src), str(tmp_path / "out"))
+    with pytest.raises(ConversionFailed, match="Mixed Rust/Python projects are not supported"):
+        convert(hpy_build, src, tmp_path / "out")
     assert not (tmp_path / "out").exists()
     # A hand-written __init__.py is Python code too.
     src = make_maturin_wheel(tmp_path, universal_so, b"import os\n")
-    with pytest.raises(tool.ConversionError, match="Mixed Rust/Python projects"):
-        tool.convert(str(src), str(tmp_path / "out"))
+    with pytest.raises(ConversionFailed, match="Mixed Rust/Python projects"):
+        convert(hpy_build, src, tmp_path / "out")
 
 
-def test_tool_refuses_a_cpython_abi_wheel(tool, tmp_path, cpython_wheel):
-    with pytest.raises(tool.ConversionError, match="not built with HPY_ABI=universal"):
-        tool.convert(str(cpython_wheel), str(tmp_path / "out"))
+def test_command_refuses_a_cpython_abi_wheel(hpy_build, tmp_path, cpython_wheel):
+    with pytest.raises(ConversionFailed) as info:
+        convert(hpy_build, cpython_wheel, tmp_path / "out")
+    message = str(info.value)
+    assert message.startswith("hpy-build: error: ")
+    assert "not built with HPY_ABI=universal" in message
+    assert f"PyInit_{MODULE}" in message
     assert not (tmp_path / "out").exists()
-    proc = subprocess.run(
-        [sys.executable, str(pathlib.Path(tool.__file__)), str(cpython_wheel), "-o", str(tmp_path / "cli")],
-        capture_output=True,
-        text=True,
-    )
-    assert proc.returncode != 0
-    assert "HPY_ABI=universal" in proc.stderr
-    assert f"PyInit_{MODULE}" in proc.stderr
-    assert not (tmp_path / "cli").exists()
 
 
-def test_tool_command_line(tool, tmp_path, universal_so, maturin_init):
-    src = make_maturin_wheel(tmp_path, universal_so, maturin_init)
-    proc = subprocess.run(
-        [sys.executable, str(pathlib.Path(tool.__file__)), str(src), "-o", str(tmp_path / "cli")],
-        capture_output=True,
-        text=True,
-    )
+def test_command_has_help(hpy_build):
+    proc = subprocess.run([str(hpy_build), "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
-    out = pathlib.Path(proc.stdout.strip())
-    assert out.parent == tmp_path / "cli" and out.is_file()
-    assert [p.name for p in (tmp_path / "cli").iterdir()] == [out.name]  # no temp file left
-
-
-def test_tool_has_docs(tool):
-    assert "maturin" in tool.__doc__ and ".hpy0.so" in tool.__doc__
-    assert callable(tool.convert)
+    assert "maturin" in proc.stdout and ".hpy0.so" in proc.stdout
+    for command in ("build", "develop", "convert"):
+        assert f"hpy-build {command}" in proc.stdout
+    proc = subprocess.run([str(hpy_build), "convert"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1
+    assert "hpy-build: error: convert: the output folder is missing" in proc.stderr
