@@ -406,7 +406,7 @@ pub fn try_borrow<'a, 'c, T: PyClass>(obj: &'a Handle<'c>) -> Result<Option<Ref<
 pub fn new_object<'c, T: PyClass>(ctx: Ctx<'c>, value: T) -> Result<Handle<'c>> {
     let ty = type_object::<T>(ctx)?;
     // SAFETY: `ty` is `T`'s type.
-    unsafe { alloc_with::<T>(ctx, &ty, value) }
+    unsafe { alloc_exact::<T>(ctx, &ty, value) }
 }
 
 /// The type object of `T` (a new reference); `RuntimeError` before the module created it.
