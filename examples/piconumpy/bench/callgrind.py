@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import os
 import pathlib
 import re
@@ -75,19 +76,27 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=2000)
     ap.add_argument("--functions", action="store_true", help="where the instructions go")
     ap.add_argument("--top", type=int, default=25, help="how many functions to show")
+    ap.add_argument("--json", action="store_true", help="print {operation: instructions} as JSON")
     args = ap.parse_args()
     ops = args.op or list(OPS)
+    results = {}
     with tempfile.TemporaryDirectory() as d:
         loop, _ = per_op(args.python, "loop", args.count, d)
-        print(f"{'loop':<16} {loop:8.0f}  (one empty loop iteration, subtracted below)")
+        results["loop"] = round(loop)
+        if not args.json:
+            print(f"{'loop':<16} {loop:8.0f}  (one empty loop iteration, subtracted below)")
         for op in ops:
             if op == "loop":
                 continue
             per, diff = per_op(args.python, op, args.count, d, args.functions)
+            results[op] = round(per - loop)
+            if args.json:
+                continue
             print(f"{op:<16} {per - loop:8.0f}")
             for name, v in sorted(diff.items(), key=lambda kv: -kv[1])[: args.top]:
                 print(f"    {v:8.1f}  {name}")
-
+    if args.json:
+        print(json.dumps(results))
 
 if __name__ == "__main__":
     main()

@@ -1,47 +1,36 @@
-"""Nanoseconds per operation of ops.py, timed in this interpreter: `python micro.py [OP ...]`.
+"""Nanoseconds per operation of ops.py in this interpreter, for a quick look while
+optimising (run.py measures every configuration, interleaved):
 
-A quick look while optimising (the benchmark proper is run.py); each figure is the median of
-several timed runs of a loop, minus the median of the empty loop."""
+    build/venv/cp311-universal/bin/python examples/piconumpy/bench/micro.py [--purepy] [OP ...]
+
+Each figure is the median of 25 timed loops, minus the same loop with an empty body."""
 
 import statistics
 import sys
-import time
 
-from ops import OPS, namespace
-
-
-def timer(op, count):
-    ns = namespace()
-    params = ", ".join(ns)
-    src = f"def run({params}):\n    for _ in range({count}):\n        {OPS[op]}\n"
-    exec(compile(src, "<op>", "exec"), ns)
-    run = ns["run"]
-    args = {k: v for k, v in ns.items() if k != "run" and not k.startswith("__")}
-
-    def once():
-        t0 = time.perf_counter_ns()
-        run(**args)
-        return (time.perf_counter_ns() - t0) / count
-
-    return once
+from ops import OPS
+from worker import load, op_timer
 
 
 def main():
-    ops = sys.argv[1:] or list(OPS)
+    args = sys.argv[1:]
+    impl = "piconumpy"
+    if "--purepy" in args:
+        args.remove("--purepy")
+        impl = "purepy"
+    module = load(impl)
+    names = [o for o in (args or OPS) if o != "loop"]
     count = 20000
-    timers = {op: timer(op, count) for op in ["loop"] + [o for o in ops if o != "loop"]}
-    for t in timers.values():  # warm up (PyPy's JIT)
-        for _ in range(30):
-            t()
+    timers = {op: (op_timer(module, op, count), op_timer(module, "loop", count)) for op in names}
+    for t, e in timers.values():  # warm up (PyPy's JIT)
+        for _ in range(20):
+            t(), e()
     samples = {op: [] for op in timers}
     for _ in range(25):  # interleaved
-        for op, t in timers.items():
-            samples[op].append(t())
-    loop = statistics.median(samples["loop"])
-    print(f"{'loop':<16} {loop:8.1f} ns (subtracted below)")
-    for op in timers:
-        if op != "loop":
-            print(f"{op:<16} {statistics.median(samples[op]) - loop:8.1f} ns")
+        for op, (t, e) in timers.items():
+            samples[op].append((t() - e()) / count * 1e9)
+    for op in names:
+        print(f"{op:<16} {statistics.median(samples[op]):8.1f} ns")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
-"""One operation of piconumpy (or of a list, for reference) repeated in a loop, for
-instruction counts under callgrind (see callgrind.py): `python ops.py OP COUNT`.
+"""The operations of piconumpy measured one by one: for instruction counts under callgrind
+(`python ops.py OP COUNT` runs one of them COUNT times; see callgrind.py) and for the timings
+of run.py (worker.py) and micro.py.
 
-Every operation runs on small arrays (4 elements: the per-call cost is what is measured), in
-a loop whose own cost the `loop` operation measures."""
+Every operation runs on small arrays (4 elements: the per-call cost is what is measured; `big`
+has 100), in a loop whose own cost the `loop` operation measures; `list[i]` and
+`list[i] = x` are the same on a Python list, for reference."""
 
 import sys
 
@@ -23,18 +25,22 @@ OPS = {
     "-a": "-a",
     "a[1:3]": "a[1:3]",
     "array(list4)": "pn.array(lst)",
+    "array(a)": "pn.array(a)",
+    "array(list100)": "pn.array(lst100)",
     "zeros(4)": "pn.zeros(N)",
     "a == b": "a == b",
     "a.size": "a.size",
     "a.tolist()": "a.tolist()",
+    "big.tolist()": "big.tolist()",
     "list(a)": "list(a)",
     "list(a100)/100": "list(big)",
 }
 
 
-def namespace():
-    """The objects the operations use."""
-    import piconumpy as pn
+def namespace(pn=None):
+    """The objects the operations use, made with `pn` (piconumpy by default)."""
+    if pn is None:
+        import piconumpy as pn
 
     return {
         "pn": pn,
@@ -44,6 +50,7 @@ def namespace():
         "c": pn.array([1.0, 1.0, 1.0, 1.0]),
         "big": pn.zeros(100),
         "lst": [1.0, 2.0, 3.0, 4.0],
+        "lst100": [float(i) for i in range(100)],
         "x": 1.5,
     }
 

@@ -704,6 +704,15 @@ def test_tolist():
     assert zeros(0).tolist() == []
 
 
+@pytest.mark.parametrize("n", [3, 16, 1000])
+def test_tolist_keeps_every_bit(n):
+    values = [-0.0, math.inf, -math.inf, math.nan, 5e-324, 0.1, -1e300]
+    data = (values * n)[:n]
+    out = array(data).tolist()
+    assert type(out) is list and all(type(x) is float for x in out)
+    assert struct.pack(f"{n}d", *out) == struct.pack(f"{n}d", *data)
+
+
 def test_copy():
     a = array([1.0, 2.0])
     a.writeable = False

@@ -1,0 +1,439 @@
+"""The piconumpy benchmark: builds the example for the four legs it needs, times the workloads
+(workloads.py) and the single operations (ops.py) in six configurations, interleaved, counts
+instructions with callgrind, and writes examples/piconumpy/BENCHMARKS.md.
+
+    python3 examples/piconumpy/bench/run.py            # everything (about 10 minutes)
+    python3 examples/piconumpy/bench/run.py --quick    # fewer rounds, no callgrind
+    options: --no-build (reuse build/venv), --rounds N, --no-callgrind, --out FILE
+
+The configurations (one worker process each, see worker.py):
+
+=============  ===============================  =========================================
+runtime        implementation                   venv (scripts/build-examples.sh)
+=============  ===============================  =========================================
+CPython 3.11   pure Python (list)               cp311-cpython (purepy.py)
+CPython 3.11   hpy-core, CPython ABI            cp311-cpython
+CPython 3.11   hpy-core, universal              cp311-universal (hpy 0.9.0)
+PyPy 3.11      pure Python (list)               pypy311-universal (purepy.py)
+PyPy 3.11      hpy-core, universal              pypy311-universal (PyPy's HPy)
+PyPy 3.11      hpy-core, CPython ABI (cpyext)   pypy311-cpython
+=============  ===============================  =========================================
+
+Interleaving: every round runs each workload once in every worker, in an order that rotates
+from round to round, so that a slow spell of this shared machine hits every configuration
+alike; each figure is the median over the rounds (after warm-up runs, which PyPy's JIT needs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import pathlib
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+EXAMPLE = HERE.parent
+ROOT = EXAMPLE.parent.parent
+VENVS = ROOT / "build" / "venv"
+LEGS = ["cp311-cpython", "cp311-universal", "pypy311-universal", "pypy311-cpython"]
+
+sys.path.insert(0, str(HERE))
+import ops  # noqa: E402
+import workloads  # noqa: E402
+
+# (key, runtime, implementation, leg whose venv runs it, impl, expected ABI)
+CONFIGS = [
+    ("cpy-pure", "CPython 3.11", "pure Python (list)", "cp311-cpython", "purepy", None),
+    ("cpy-capi", "CPython 3.11", "hpy-core, CPython ABI", "cp311-cpython", "piconumpy", "cpython"),
+    ("cpy-univ", "CPython 3.11", "hpy-core, universal", "cp311-universal", "piconumpy", "universal"),
+    ("pypy-pure", "PyPy 3.11", "pure Python (list)", "pypy311-universal", "purepy", None),
+    ("pypy-univ", "PyPy 3.11", "hpy-core, universal", "pypy311-universal", "piconumpy", "universal"),
+    ("pypy-cpyext", "PyPy 3.11", "hpy-core, CPython ABI (cpyext)", "pypy311-cpython", "piconumpy", "cpython"),
+]
+SHORT = {
+    "cpy-pure": "CPython: pure Python",
+    "cpy-capi": "CPython: CPython ABI",
+    "cpy-univ": "CPython: universal",
+    "pypy-pure": "PyPy: pure Python",
+    "pypy-univ": "PyPy: universal",
+    "pypy-cpyext": "PyPy: CPython ABI (cpyext)",
+}
+# The operations timed one by one (ops.py), and how many iterations a timed loop runs.
+OP_NAMES = [o for o in ops.OPS if o != "loop"]
+OP_COUNT = 5000
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+class Worker:
+    def __init__(self, key, python, impl):
+        self.key = key
+        self.proc = subprocess.Popen(
+            [str(python), "-u", str(HERE / "worker.py"), "--impl", impl],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=HERE,
+            text=True,
+            env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"),
+        )
+
+    def ask(self, **req):
+        self.proc.stdin.write(json.dumps(req) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"worker {self.key} died (request {req})")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise SystemExit(f"worker {self.key}: {reply['error']}")
+        return reply
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+
+
+def build() -> None:
+    log("building the example for " + ", ".join(LEGS))
+    env = dict(os.environ, HPY_EXAMPLES="piconumpy", HPY_LEGS=",".join(LEGS))
+    subprocess.run(["bash", str(ROOT / "scripts" / "setup.sh")], check=True, cwd=ROOT)
+    subprocess.run(["bash", str(ROOT / "scripts" / "build-examples.sh")], check=True, cwd=ROOT, env=env)
+
+
+def rotated(items, k):
+    k %= len(items)
+    return items[k:] + items[:k]
+
+
+def measure_workloads(workers, rounds, warmup):
+    times = {(w.key, n): [] for w in workers for n in workloads.WORKLOADS}
+    checksums = {}
+    for name in workloads.WORKLOADS:
+        for w in workers:
+            for _ in range(warmup[w.key]):
+                checksums[(w.key, name)] = w.ask(cmd="workload", name=name)["checksum"]
+    for r in range(rounds):
+        log(f"workloads: round {r + 1}/{rounds}")
+        for name in workloads.WORKLOADS:
+            for w in rotated(workers, r):
+                reply = w.ask(cmd="workload", name=name)
+                times[(w.key, name)].append(reply["seconds"])
+                if reply["checksum"] != checksums[(w.key, name)]:
+                    raise SystemExit(f"{w.key} {name}: the checksum changed between runs")
+    # Every configuration computes the same floats, in the same order.
+    for name in workloads.WORKLOADS:
+        values = {checksums[(w.key, name)] for w in workers}
+        if len(values) != 1:
+            raise SystemExit(f"{name}: the configurations disagree: {values}")
+    return times, checksums
+
+
+def measure_ops(workers, rounds, warmup):
+    ns = {(w.key, o): [] for w in workers for o in OP_NAMES}
+    for w in workers:
+        for o in OP_NAMES:
+            for _ in range(warmup[w.key]):
+                w.ask(cmd="op", name=o, count=OP_COUNT)
+    for r in range(rounds):
+        log(f"operations: round {r + 1}/{rounds}")
+        for o in OP_NAMES:
+            for w in rotated(workers, r):
+                ns[(w.key, o)].append(w.ask(cmd="op", name=o, count=OP_COUNT)["ns"])
+    return ns
+
+
+def callgrind_counts(leg):
+    """Instructions per operation (callgrind.py) with the venv of `leg`."""
+    python = VENVS / leg / "bin" / "python"
+    out = subprocess.run(
+        [sys.executable, str(HERE / "callgrind.py"), "--python", str(python), "--json"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out)
+
+
+def cmd_out(args):
+    try:
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+
+
+def machine_info():
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    distro = "?"
+    try:
+        for line in open("/etc/os-release"):
+            if line.startswith("PRETTY_NAME="):
+                distro = line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    commit = cmd_out(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    dirty = cmd_out(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"])
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "os": f"{distro}, Linux {platform.release()}",
+        "rustc": cmd_out(["rustc", "--version"]),
+        "maturin": cmd_out([sys.executable, "-m", "maturin", "--version"]),
+        "commit": commit + (" (with uncommitted changes)" if dirty else ""),
+    }
+
+
+def fmt_ms(seconds):
+    ms = seconds * 1e3
+    return f"{ms:.1f}" if ms >= 10 else f"{ms:.2f}"
+
+
+def fmt_ns(ns):
+    if ns >= 1000:
+        return f"{ns / 1000:.2f} µs"
+    return f"{ns:.0f}" if ns >= 10 else f"{ns:.1f}"
+
+
+def ratio(a, b):
+    return a / b if b else float("nan")
+
+
+def spread(values):
+    """The interquartile range relative to the median, as a percentage."""
+    if len(values) < 4:
+        return 0.0
+    q = statistics.quantiles(values, n=4)
+    return (q[2] - q[0]) / statistics.median(values) * 100
+
+
+def write_report(path, info, hello, wtimes, checksums, opns, counts, rounds, load):
+    keys = [c[0] for c in CONFIGS]
+    med = {k: statistics.median(v) for k, v in wtimes.items()}
+    lines = []
+    add = lines.append
+    add("# piconumpy benchmark")
+    add("")
+    add("Generated by `python3 examples/piconumpy/bench/run.py` (see its docstring; `--quick` for a")
+    add("short run). Do not edit by hand: rerun it. The analysis at the end is part of the")
+    add("generator, computed from the figures of the run.")
+    add("")
+    add("## Machine and versions")
+    add("")
+    add(f"* {info['cpu']}, {info['cores']} cores (shared with other jobs: load average "
+        f"{load[0]:.2f} at the start, {load[1]:.2f} at the end), {info['os']}")
+    add(f"* hpy-rs commit {info['commit']}, {info['rustc']}, {info['maturin']}, release build "
+        "(`lto = \"fat\"`, `codegen-units = 1`)")
+    for key, runtime, impl, leg, _, _ in CONFIGS:
+        h = hello[key]
+        extra = ""
+        if h.get("pypy"):
+            extra += f" (PyPy {h['pypy']})"
+        if h.get("context"):
+            extra += f"; context: {h['context']}"
+        if h.get("hpy") and h.get("abi") == "universal":
+            extra += f"; hpy {h['hpy']}"
+        add(f"* {SHORT[key]}: Python {h['python']}{extra}; venv `build/venv/{leg}`")
+    add(f"* {rounds} interleaved rounds after warm-up; medians. Wall-clock time on a shared "
+        "machine drifts from run to run: compare ratios within one run, and instruction counts "
+        "(below) between runs.")
+    add("")
+
+    add("## Workloads: milliseconds per run (median)")
+    add("")
+    add("| workload | " + " | ".join(SHORT[k] for k in keys) + " |")
+    add("|---|" + "---:|" * len(keys))
+    for name in workloads.WORKLOADS:
+        cells = []
+        for k in keys:
+            v = wtimes[(k, name)]
+            cells.append(f"{fmt_ms(med[(k, name)])} ±{spread(v):.0f}%")
+        add(f"| `{name}` | " + " | ".join(cells) + " |")
+    add("")
+    add("± is the interquartile range of the rounds, relative to the median. Every configuration "
+        "returned the same checksum for each workload (the same floating-point operations in the "
+        "same order): " + ", ".join(f"`{n}` {checksums[(keys[0], n)]!r}" for n in workloads.WORKLOADS) + ".")
+    add("")
+    add("Speed-up over the pure-Python list version on the same runtime (higher is better), and "
+        "over the CPython-ABI build (CPython) or cpyext (PyPy):")
+    add("")
+    add("| workload | CPython: CPython ABI | CPython: universal | universal / CPython ABI | "
+        "PyPy: universal | PyPy: cpyext | PyPy: universal vs cpyext |")
+    add("|---|---:|---:|---:|---:|---:|---:|")
+    for name in workloads.WORKLOADS:
+        m = lambda k: med[(k, name)]  # noqa: E731
+        add(f"| `{name}` | {ratio(m('cpy-pure'), m('cpy-capi')):.2f}× | "
+            f"{ratio(m('cpy-pure'), m('cpy-univ')):.2f}× | "
+            f"{ratio(m('cpy-univ'), m('cpy-capi')):.2f}× the time | "
+            f"{ratio(m('pypy-pure'), m('pypy-univ')):.2f}× | "
+            f"{ratio(m('pypy-pure'), m('pypy-cpyext')):.2f}× | "
+            f"{ratio(m('pypy-cpyext'), m('pypy-univ')):.2f}× faster |")
+    add("")
+
+    add("## Single operations: nanoseconds per operation (median)")
+    add("")
+    add("Each operation of `bench/ops.py` in a loop of "
+        f"{OP_COUNT} iterations, minus the empty loop; `a`, `b`, `c` are 4-element arrays, `big` "
+        "100 elements; `list[...]` is a plain Python list, for scale. On PyPy the JIT may remove "
+        "a loop whose result is unused (pure Python: `list[i]` comes out at about 0).")
+    add("")
+    add("| operation | " + " | ".join(SHORT[k] for k in keys) + " |")
+    add("|---|" + "---:|" * len(keys))
+    opmed = {k: statistics.median(v) for k, v in opns.items()}
+    for o in OP_NAMES:
+        add(f"| `{ops.OPS[o]}` | " + " | ".join(fmt_ns(opmed[(k, o)]) for k in keys) + " |")
+    add("")
+
+    if counts:
+        add("## Instructions per operation (callgrind, CPython 3.11)")
+        add("")
+        add("`bench/callgrind.py`: each operation runs N and 2N times under "
+            "`valgrind --tool=callgrind`; the difference over N, minus an empty loop iteration "
+            f"({counts['cpy-capi'].get('loop', '?')} instructions). Deterministic: the figures to "
+            "compare between builds.")
+        add("")
+        add("| operation | CPython ABI | universal | universal − CPython ABI |")
+        add("|---|---:|---:|---:|")
+        for o in OP_NAMES:
+            a, u = counts["cpy-capi"].get(o), counts["cpy-univ"].get(o)
+            if a is None or u is None:
+                continue
+            add(f"| `{ops.OPS[o]}` | {a} | {u} | {u - a:+d} |")
+        add("")
+
+    add("## What the numbers say")
+    add("")
+    lines.extend(analysis(med, opmed, counts))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def analysis(med, opmed, counts):
+    """The interpretation, with the figures of this run."""
+    m = lambda k, n: med[(k, n)]  # noqa: E731
+    o = lambda k, n: opmed[(k, n)]  # noqa: E731
+    out = []
+    add = out.append
+    univ_cost = [ratio(m("cpy-univ", n), m("cpy-capi", n)) for n in workloads.WORKLOADS]
+    add("**On CPython, the CPython-ABI build is the fast one; universal pays per call.** The "
+        "universal build takes "
+        + ", ".join(f"{(r - 1) * 100:+.0f}%" for r in univ_cost)
+        + " of the CPython-ABI time on " + ", ".join(f"`{n}`" for n in workloads.WORKLOADS)
+        + ". The gap is a per-call cost, so it is largest where calls are many and each does "
+        "little:")
+    if counts:
+        c, u = counts["cpy-capi"], counts["cpy-univ"]
+        add(f"`a[i]` is {c.get('a[i]')} instructions in CPython-ABI mode and {u.get('a[i]')} in "
+            f"universal mode, `a + b` {c.get('a + b')} and {u.get('a + b')}. In universal mode "
+            "every call enters through `ctx_CallRealFunctionFromTrampoline`, every object crosses "
+            "as a handle, and each API call (type check, payload lookup, float conversion, "
+            "allocation with `HPy_New`, loading the class from its `HPyGlobal`) is an indirect "
+            "call into `hpy.universal`; in CPython-ABI mode the same operations are inlined C API "
+            "calls.")
+    add("In the bulk workload the per-element loops are the same machine code in both modes, so "
+        f"`diffusion` shows the smallest gap ({(univ_cost[1] - 1) * 100:+.0f}%).")
+    add("")
+    add("**Against pure Python on CPython, the extension wins as soon as an operation touches "
+        "more than one element**: "
+        f"{ratio(m('cpy-pure', 'projectiles'), m('cpy-capi', 'projectiles')):.1f}× on "
+        "`projectiles` (4-element arrays) and "
+        f"{ratio(m('cpy-pure', 'diffusion'), m('cpy-capi', 'diffusion')):.1f}× on `diffusion` "
+        "(400-element arrays), but only "
+        f"{ratio(m('cpy-pure', 'nbody'), m('cpy-capi', 'nbody')):.2f}× on `nbody`, whose inner "
+        f"loop reads single elements: `a[i]` costs {fmt_ns(o('cpy-capi', 'a[i]'))} ns against "
+        f"{fmt_ns(o('cpy-capi', 'list[i]'))} ns for a list item (the list is special-cased by the "
+        "interpreter; an extension type always goes through `mp_subscript` and makes a new "
+        "float).")
+    add("")
+    add("**On PyPy, the JIT makes the pure-Python version the fastest by far** "
+        f"({fmt_ms(m('pypy-pure', 'projectiles'))}, {fmt_ms(m('pypy-pure', 'diffusion'))} and "
+        f"{fmt_ms(m('pypy-pure', 'nbody'))} ms): it compiles the list loops to machine code and "
+        "removes most allocations, while every call into an extension is opaque to it. Between "
+        "the two ways of running the extension:")
+    add(f"* element access is where HPy shines: `a[i]` costs {fmt_ns(o('pypy-univ', 'a[i]'))} ns "
+        f"through PyPy's HPy against {fmt_ns(o('pypy-cpyext', 'a[i]'))} ns through cpyext (which "
+        "must create and track a C-level `PyObject` for the float it returns), so `nbody` runs "
+        f"{ratio(m('pypy-cpyext', 'nbody'), m('pypy-univ', 'nbody')):.1f}× faster universal;")
+    add("* allocation is where PyPy's HPy pays: a new array costs "
+        f"{fmt_ns(o('pypy-univ', 'zeros(4)'))} ns (`zeros(4)`) universal against "
+        f"{fmt_ns(o('pypy-cpyext', 'zeros(4)'))} ns through cpyext and "
+        f"{fmt_ns(o('cpy-capi', 'zeros(4)'))} ns on CPython: PyPy 7.3.19's `HPy_New` allocates "
+        "the payload as a separate non-movable GC object (and first tries a fast path that "
+        "fails by raising an internal exception), and an object with a `tp_destroy` needs a "
+        "finalizer. `projectiles`, which allocates a dozen small arrays per step, runs "
+        f"{ratio(m('pypy-cpyext', 'projectiles'), m('pypy-univ', 'projectiles')):.2f}× the cpyext "
+        "speed;")
+    add(f"* in place, nothing is allocated: `a += b` costs {fmt_ns(o('pypy-univ', 'a += b'))} ns "
+        f"universal and {fmt_ns(o('pypy-cpyext', 'a += b'))} ns with cpyext. On PyPy, code that "
+        "updates arrays in place and reads elements rarely suits an HPy extension best; code "
+        "that loops over elements in Python is best left to the JIT, on plain lists.")
+    add("")
+    add("**Where each mode pays, in short:** CPython ABI on CPython: nothing beyond the C API "
+        "itself (the object allocation and the float boxing that any C extension does). "
+        "Universal on CPython: an indirect call per API use and a trampoline per call into the "
+        "extension, about "
+        + (f"{(counts['cpy-univ'].get('a[i]', 0) - counts['cpy-capi'].get('a[i]', 0))}"
+           if counts else "a hundred")
+        + " instructions on an element access. Universal on PyPy: cheap calls and conversions, "
+        "expensive object creation. CPython ABI on PyPy (cpyext): every object that crosses "
+        "the boundary costs a proxy, which makes element access and reflected operators slow.")
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--no-build", action="store_true", help="reuse build/venv/<leg>")
+    ap.add_argument("--quick", action="store_true", help="3 rounds and no callgrind")
+    ap.add_argument("--rounds", type=int, default=None, help="interleaved rounds (default 11)")
+    ap.add_argument("--no-callgrind", action="store_true")
+    ap.add_argument("--out", type=pathlib.Path, default=EXAMPLE / "BENCHMARKS.md")
+    args = ap.parse_args()
+    rounds = args.rounds or (3 if args.quick else 11)
+    use_callgrind = not (args.quick or args.no_callgrind) and shutil.which("valgrind")
+
+    if not args.no_build:
+        build()
+    load0 = os.getloadavg()[0]
+    workers = []
+    for key, _, _, leg, impl, _ in CONFIGS:
+        python = VENVS / leg / "bin" / "python"
+        if not python.exists():
+            raise SystemExit(f"{python} is missing: run without --no-build")
+        workers.append(Worker(key, python, impl))
+    try:
+        hello = {}
+        for w, (key, _, _, _, _, abi) in zip(workers, CONFIGS):
+            hello[key] = w.ask(cmd="hello")
+            if abi is not None and hello[key].get("abi") != abi:
+                raise SystemExit(f"{key}: expected the {abi} build, got {hello[key]}")
+        warm = {w.key: (6 if "pypy" in w.key else 2) for w in workers}
+        t0 = time.time()
+        wtimes, checksums = measure_workloads(workers, rounds, warm)
+        opns = measure_ops(workers, rounds, {k: v + 1 for k, v in warm.items()})
+        log(f"timings done in {time.time() - t0:.0f} s")
+    finally:
+        for w in workers:
+            w.close()
+    counts = {}
+    if use_callgrind:
+        for key, leg in (("cpy-capi", "cp311-cpython"), ("cpy-univ", "cp311-universal")):
+            log(f"callgrind: {leg}")
+            counts[key] = callgrind_counts(leg)
+    load1 = os.getloadavg()[0]
+    write_report(args.out, machine_info(), hello, wtimes, checksums, opns, counts, rounds, (load0, load1))
+    log(f"wrote {args.out} ({datetime.datetime.now():%Y-%m-%d %H:%M})")
+
+
+if __name__ == "__main__":
+    main()
