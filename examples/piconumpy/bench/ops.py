@@ -33,7 +33,7 @@ OPS = {
     "a.tolist()": "a.tolist()",
     "big.tolist()": "big.tolist()",
     "list(a)": "list(a)",
-    "list(a100)/100": "list(big)",
+    "list(big)": "list(big)",
 }
 
 

@@ -207,6 +207,11 @@ def fmt_ns(ns):
     return f"{ns:.0f}" if ns >= 10 else f"{ns:.1f}"
 
 
+def ns_text(ns):
+    """Nanoseconds with their unit, for sentences."""
+    return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{fmt_ns(ns)} ns"
+
+
 def ratio(a, b):
     return a / b if b else float("nan")
 
@@ -246,12 +251,13 @@ def write_report(path, info, hello, wtimes, checksums, opns, counts, rounds, loa
         if h.get("hpy") and h.get("abi") == "universal":
             extra += f"; hpy {h['hpy']}"
         add(f"* {SHORT[key]}: Python {h['python']}{extra}; venv `build/venv/{leg}`")
-    add(f"* {rounds} interleaved rounds after warm-up; medians. Wall-clock time on a shared "
-        "machine drifts from run to run: compare ratios within one run, and instruction counts "
-        "(below) between runs.")
+    add(f"* {rounds} interleaved rounds after warm-up; medians of the CPU time of each worker "
+        "process (`time.process_time`: time spent waiting for a core of this shared machine is "
+        "not counted). Times still drift from run to run: compare ratios within one run, and "
+        "instruction counts (below) between runs.")
     add("")
 
-    add("## Workloads: milliseconds per run (median)")
+    add("## Workloads: milliseconds of CPU time per run (median)")
     add("")
     add("| workload | " + " | ".join(SHORT[k] for k in keys) + " |")
     add("|---|" + "---:|" * len(keys))
@@ -266,20 +272,21 @@ def write_report(path, info, hello, wtimes, checksums, opns, counts, rounds, loa
         "returned the same checksum for each workload (the same floating-point operations in the "
         "same order): " + ", ".join(f"`{n}` {checksums[(keys[0], n)]!r}" for n in workloads.WORKLOADS) + ".")
     add("")
-    add("Speed-up over the pure-Python list version on the same runtime (higher is better), and "
-        "over the CPython-ABI build (CPython) or cpyext (PyPy):")
+    add("Speed-up over the pure-Python list version on the same runtime (higher is better; below "
+        "1, slower), and the ratios of the two builds on each runtime (above 1: the first "
+        "takes longer):")
     add("")
-    add("| workload | CPython: CPython ABI | CPython: universal | universal / CPython ABI | "
-        "PyPy: universal | PyPy: cpyext | PyPy: universal vs cpyext |")
+    add("| workload | CPython: CPython ABI | CPython: universal | time universal / CPython ABI | "
+        "PyPy: universal | PyPy: cpyext | time cpyext / universal |")
     add("|---|---:|---:|---:|---:|---:|---:|")
     for name in workloads.WORKLOADS:
         m = lambda k: med[(k, name)]  # noqa: E731
         add(f"| `{name}` | {ratio(m('cpy-pure'), m('cpy-capi')):.2f}× | "
             f"{ratio(m('cpy-pure'), m('cpy-univ')):.2f}× | "
-            f"{ratio(m('cpy-univ'), m('cpy-capi')):.2f}× the time | "
+            f"{ratio(m('cpy-univ'), m('cpy-capi')):.2f} | "
             f"{ratio(m('pypy-pure'), m('pypy-univ')):.2f}× | "
             f"{ratio(m('pypy-pure'), m('pypy-cpyext')):.2f}× | "
-            f"{ratio(m('pypy-cpyext'), m('pypy-univ')):.2f}× faster |")
+            f"{ratio(m('pypy-cpyext'), m('pypy-univ')):.2f} |")
     add("")
 
     add("## Single operations: nanoseconds per operation (median)")
@@ -320,74 +327,104 @@ def write_report(path, info, hello, wtimes, checksums, opns, counts, rounds, loa
 
 
 def analysis(med, opmed, counts):
-    """The interpretation, with the figures of this run."""
+    """The interpretation, with the figures of this run (the comparisons are computed, so that
+    the text cannot contradict the tables)."""
     m = lambda k, n: med[(k, n)]  # noqa: E731
     o = lambda k, n: opmed[(k, n)]  # noqa: E731
+    names = list(workloads.WORKLOADS)
     out = []
     add = out.append
-    univ_cost = [ratio(m("cpy-univ", n), m("cpy-capi", n)) for n in workloads.WORKLOADS]
+
+    def times(a, b):
+        r = ratio(a, b)
+        return f"{r:.2f}×"
+
     add("**On CPython, the CPython-ABI build is the fast one; universal pays per call.** The "
         "universal build takes "
-        + ", ".join(f"{(r - 1) * 100:+.0f}%" for r in univ_cost)
-        + " of the CPython-ABI time on " + ", ".join(f"`{n}`" for n in workloads.WORKLOADS)
-        + ". The gap is a per-call cost, so it is largest where calls are many and each does "
-        "little:")
+        + ", ".join(f"{times(m('cpy-univ', n), m('cpy-capi', n))} (`{n}`)" for n in names)
+        + " the time of the CPython-ABI build.")
     if counts:
         c, u = counts["cpy-capi"], counts["cpy-univ"]
-        add(f"`a[i]` is {c.get('a[i]')} instructions in CPython-ABI mode and {u.get('a[i]')} in "
-            f"universal mode, `a + b` {c.get('a + b')} and {u.get('a + b')}. In universal mode "
-            "every call enters through `ctx_CallRealFunctionFromTrampoline`, every object crosses "
-            "as a handle, and each API call (type check, payload lookup, float conversion, "
-            "allocation with `HPy_New`, loading the class from its `HPyGlobal`) is an indirect "
-            "call into `hpy.universal`; in CPython-ABI mode the same operations are inlined C API "
-            "calls.")
-    add("In the bulk workload the per-element loops are the same machine code in both modes, so "
-        f"`diffusion` shows the smallest gap ({(univ_cost[1] - 1) * 100:+.0f}%).")
+        add(f"The instruction counts, which do not depend on the machine's load, show the cost: "
+            f"`a[i]` is {c['a[i]']} instructions in CPython-ABI mode and {u['a[i]']} universal, "
+            f"`a + b` {c['a + b']} and {u['a + b']}, `zeros(4)` {c['zeros(4)']} and "
+            f"{u['zeros(4)']}. Universal mode enters every call through "
+            "`ctx_CallRealFunctionFromTrampoline`, and every API use (a type check, the payload "
+            "of an object, a float conversion, `HPy_New`, loading the class from its "
+            "`HPyGlobal`, closing a handle) is an indirect call into `hpy.universal`, where the "
+            "CPython-ABI build inlines the C API. The operations that touch many elements "
+            "spend most of their time in loops that are the same machine code in both modes: "
+            f"converting a 100-float list costs {c['array(list100)']} against "
+            f"{u['array(list100)']} instructions (HPy 0.9 has no list item access: hpy-core "
+            "converts through `struct.pack`), `big.tolist()` "
+            f"{c['big.tolist()']} against {u['big.tolist()']}.")
+    add("The workload made of small-array operations (`projectiles`) and the one made of "
+        "element accesses (`nbody`) show that per-call cost; `diffusion`, a few operations on "
+        "400 elements per step, hardly does.")
     add("")
     add("**Against pure Python on CPython, the extension wins as soon as an operation touches "
         "more than one element**: "
-        f"{ratio(m('cpy-pure', 'projectiles'), m('cpy-capi', 'projectiles')):.1f}× on "
+        f"{times(m('cpy-pure', 'projectiles'), m('cpy-capi', 'projectiles'))} faster on "
         "`projectiles` (4-element arrays) and "
-        f"{ratio(m('cpy-pure', 'diffusion'), m('cpy-capi', 'diffusion')):.1f}× on `diffusion` "
-        "(400-element arrays), but only "
-        f"{ratio(m('cpy-pure', 'nbody'), m('cpy-capi', 'nbody')):.2f}× on `nbody`, whose inner "
-        f"loop reads single elements: `a[i]` costs {fmt_ns(o('cpy-capi', 'a[i]'))} ns against "
-        f"{fmt_ns(o('cpy-capi', 'list[i]'))} ns for a list item (the list is special-cased by the "
-        "interpreter; an extension type always goes through `mp_subscript` and makes a new "
-        "float).")
+        f"{times(m('cpy-pure', 'diffusion'), m('cpy-capi', 'diffusion'))} on `diffusion`, but "
+        f"{times(m('cpy-pure', 'nbody'), m('cpy-capi', 'nbody'))} on `nbody`, whose inner loop "
+        f"reads single elements: `a[i]` costs {ns_text(o('cpy-capi', 'a[i]'))} against "
+        f"{ns_text(o('cpy-capi', 'list[i]'))} for an item of a list, which the interpreter "
+        "special-cases, while an extension type goes through `mp_subscript` and makes a new "
+        "float. Iteration is another weak spot: HPy 0.9 has no `tp_iternext` slot, so hpy-core "
+        "defines `__next__` as a method, which CPython calls through a generic slot: "
+        f"`list(big)` takes {ns_text(o('cpy-capi', 'list(big)'))} against "
+        f"{ns_text(o('cpy-capi', 'big.tolist()'))} for `big.tolist()`.")
     add("")
-    add("**On PyPy, the JIT makes the pure-Python version the fastest by far** "
-        f"({fmt_ms(m('pypy-pure', 'projectiles'))}, {fmt_ms(m('pypy-pure', 'diffusion'))} and "
-        f"{fmt_ms(m('pypy-pure', 'nbody'))} ms): it compiles the list loops to machine code and "
-        "removes most allocations, while every call into an extension is opaque to it. Between "
-        "the two ways of running the extension:")
-    add(f"* element access is where HPy shines: `a[i]` costs {fmt_ns(o('pypy-univ', 'a[i]'))} ns "
-        f"through PyPy's HPy against {fmt_ns(o('pypy-cpyext', 'a[i]'))} ns through cpyext (which "
-        "must create and track a C-level `PyObject` for the float it returns), so `nbody` runs "
-        f"{ratio(m('pypy-cpyext', 'nbody'), m('pypy-univ', 'nbody')):.1f}× faster universal;")
-    add("* allocation is where PyPy's HPy pays: a new array costs "
-        f"{fmt_ns(o('pypy-univ', 'zeros(4)'))} ns (`zeros(4)`) universal against "
-        f"{fmt_ns(o('pypy-cpyext', 'zeros(4)'))} ns through cpyext and "
-        f"{fmt_ns(o('cpy-capi', 'zeros(4)'))} ns on CPython: PyPy 7.3.19's `HPy_New` allocates "
-        "the payload as a separate non-movable GC object (and first tries a fast path that "
-        "fails by raising an internal exception), and an object with a `tp_destroy` needs a "
-        "finalizer. `projectiles`, which allocates a dozen small arrays per step, runs "
-        f"{ratio(m('pypy-cpyext', 'projectiles'), m('pypy-univ', 'projectiles')):.2f}× the cpyext "
-        "speed;")
-    add(f"* in place, nothing is allocated: `a += b` costs {fmt_ns(o('pypy-univ', 'a += b'))} ns "
-        f"universal and {fmt_ns(o('pypy-cpyext', 'a += b'))} ns with cpyext. On PyPy, code that "
-        "updates arrays in place and reads elements rarely suits an HPy extension best; code "
-        "that loops over elements in Python is best left to the JIT, on plain lists.")
+    fastest_pure = all(m("pypy-pure", n) < min(m("pypy-univ", n), m("pypy-cpyext", n)) for n in names)
+    if fastest_pure:
+        add("**On PyPy, the JIT makes the pure-Python version the fastest by far** "
+            f"({', '.join(fmt_ms(m('pypy-pure', n)) for n in names)} ms): it compiles the "
+            "list loops to machine code and removes most allocations, while every call into an "
+            "extension is opaque to it.")
+    else:
+        add("**On PyPy, the JIT runs the pure-Python version at "
+            f"{', '.join(fmt_ms(m('pypy-pure', n)) for n in names)} ms**: it compiles the list "
+            "loops to machine code, while every call into an extension is opaque to it.")
+    add("Between the two ways of running the extension there, universal (PyPy's own HPy) "
+        "against the CPython-ABI build through cpyext:")
+    for n in names:
+        r = ratio(m("pypy-cpyext", n), m("pypy-univ", n))
+        word = "faster" if r >= 1 else "slower"
+        shown = r if r >= 1 else 1 / r
+        add(f"* `{n}`: universal is {shown:.2f}× {word};")
+    add(f"* element access: `a[i]` costs {ns_text(o('pypy-univ', 'a[i]'))} universal against "
+        f"{ns_text(o('pypy-cpyext', 'a[i]'))} through cpyext, which must make a C-level "
+        "`PyObject` for the float it returns and track it; that is HPy's design paying off "
+        "(handles instead of object pointers);")
+    add(f"* allocation: a new array (`zeros(4)`) costs {ns_text(o('pypy-univ', 'zeros(4)'))} "
+        f"universal, {ns_text(o('pypy-cpyext', 'zeros(4)'))} through cpyext and "
+        f"{ns_text(o('cpy-capi', 'zeros(4)'))} on CPython: PyPy 7.3.19's `HPy_New` allocates "
+        "the payload as a second, non-movable GC object, and each object with a `tp_destroy` "
+        "is finalized;")
+    add(f"* operators: `a + b` costs {ns_text(o('pypy-univ', 'a + b'))} universal and "
+        f"{ns_text(o('pypy-cpyext', 'a + b'))} through cpyext; `a += b`, which allocates "
+        f"nothing, {ns_text(o('pypy-univ', 'a += b'))} and {ns_text(o('pypy-cpyext', 'a += b'))}. "
+        "Besides allocating, an operator checks what its operands are, and in universal mode "
+        "each check that an object is an array is three context calls (load the class from "
+        "its `HPyGlobal`, `HPy_TypeCheck`, close the class), plus one for its payload: about a "
+        "dozen context calls for `a + b`, at a few nanoseconds each on PyPy. This, more than "
+        "allocation, is what `projectiles` (a dozen operators per step) pays.")
     add("")
-    add("**Where each mode pays, in short:** CPython ABI on CPython: nothing beyond the C API "
-        "itself (the object allocation and the float boxing that any C extension does). "
-        "Universal on CPython: an indirect call per API use and a trampoline per call into the "
-        "extension, about "
-        + (f"{(counts['cpy-univ'].get('a[i]', 0) - counts['cpy-capi'].get('a[i]', 0))}"
-           if counts else "a hundred")
-        + " instructions on an element access. Universal on PyPy: cheap calls and conversions, "
-        "expensive object creation. CPython ABI on PyPy (cpyext): every object that crosses "
-        "the boundary costs a proxy, which makes element access and reflected operators slow.")
+    add("**Where each mode pays, in short.** CPython ABI on CPython: nothing beyond the C API "
+        "(the object allocation and the float boxing that any C extension does). Universal on "
+        "CPython: a trampoline per call into the extension and an indirect call per API use"
+        + (f", {counts['cpy-univ']['a[i]'] - counts['cpy-capi']['a[i]']} instructions on an "
+           "element access" if counts else "")
+        + ": it matters for fine-grained code, not for bulk operations. Universal on PyPy: "
+        "cheap calls and element access, but context calls a few times dearer than on CPython "
+        "and object creation "
+        f"{ratio(o('pypy-univ', 'zeros(4)'), o('cpy-capi', 'zeros(4)')):.0f}× CPython's. "
+        "CPython ABI on PyPy "
+        "(cpyext): every object that crosses the boundary needs a C-level proxy, which makes "
+        "element access and conversions slow. On PyPy, an extension pays off when each call "
+        "does a lot of work (bulk operations, in place); element-by-element code is best left "
+        "to the JIT, on plain lists.")
     return out
 
 

@@ -22,8 +22,10 @@
 //!
 //! The elements are `Cell<f64>`s: a buffer export lets Python write the memory while the
 //! array is in use, and `a += a` reads and writes the same elements, so the class is `frozen`
-//! (no `&mut self`, no run-time borrow flag) and mutates through cells. An array never changes
-//! size, so its memory never moves while a `memoryview` of it exists.
+//! (no `&mut self`, no run-time borrow flag) and mutates through cells. Up to four elements
+//! live inside the object, more on the heap; an array never changes size, so its memory never
+//! moves while a `memoryview` of it exists. README.md says more, and BENCHMARKS.md what each
+//! operation costs in each mode.
 
 use std::cell::Cell;
 
@@ -300,10 +302,20 @@ pub mod piconumpy {
             let (start, _, step, count) = slice.slice_indices(self.len())?;
             let at = |k: usize| (start + k as isize * step) as usize;
             if let Some(b) = try_borrow::<Array>(value)? {
-                // Copied first: `a[1:] = a[:-1]` reads elements the assignment overwrites.
-                let values: Vec<f64> = b.data.iter().map(Cell::get).collect();
-                drop(b);
-                return self.assign(&values, count, at);
+                if std::ptr::eq(b.data.as_ptr(), self.data.as_ptr()) {
+                    // The array itself (`a[1:] = a`): copied first, since the assignment
+                    // overwrites elements it has still to read.
+                    let values: Vec<f64> = b.data.iter().map(Cell::get).collect();
+                    return self.assign(&values, count, at);
+                }
+                let values = &b.data;
+                if values.len() != count {
+                    return Err(slice_size_mismatch(values.len(), count));
+                }
+                for (k, v) in values.iter().enumerate() {
+                    self.data[at(k)].set(v.get());
+                }
+                return Ok(());
             }
             if value.is_instance_of_builtin(BuiltinType::Float) || value.is_number() {
                 let y: f64 = value
@@ -318,10 +330,7 @@ pub mod piconumpy {
 
         fn assign(&self, values: &[f64], count: usize, at: impl Fn(usize) -> usize) -> Result<()> {
             if values.len() != count {
-                return Err(Error::value_error(format!(
-                    "cannot assign {} values to a slice of {count} elements of a piconumpy.array",
-                    values.len()
-                )));
+                return Err(slice_size_mismatch(values.len(), count));
             }
             for (k, v) in values.iter().enumerate() {
                 self.data[at(k)].set(*v);
@@ -363,6 +372,14 @@ pub mod piconumpy {
             values.push(x);
         }
         Ok(values)
+    }
+
+    /// The `ValueError` of a slice assignment of the wrong number of values.
+    #[cold]
+    fn slice_size_mismatch(values: usize, count: usize) -> Error {
+        Error::value_error(format!(
+            "cannot assign {values} values to a slice of {count} elements of a piconumpy.array"
+        ))
     }
 
     /// The `ValueError` of a write to a read-only array.
