@@ -4,7 +4,8 @@ instructions with callgrind, and writes examples/piconumpy/BENCHMARKS.md.
 
     python3 examples/piconumpy/bench/run.py            # everything (about 10 minutes)
     python3 examples/piconumpy/bench/run.py --quick    # fewer rounds, no callgrind
-    options: --no-build (reuse build/venv), --rounds N, --no-callgrind, --out FILE
+    options: --no-build (reuse build/venv), --rounds N, --no-callgrind, --out FILE,
+             --render (rewrite the report from BENCHMARKS.json, the last run's figures)
 
 The configurations (one worker process each, see worker.py):
 
@@ -352,15 +353,17 @@ def analysis(med, opmed, counts):
             "`ctx_CallRealFunctionFromTrampoline`, and every API use (a type check, the payload "
             "of an object, a float conversion, `HPy_New`, loading the class from its "
             "`HPyGlobal`, closing a handle) is an indirect call into `hpy.universal`, where the "
-            "CPython-ABI build inlines the C API. The operations that touch many elements "
-            "spend most of their time in loops that are the same machine code in both modes: "
-            f"converting a 100-float list costs {c['array(list100)']} against "
-            f"{u['array(list100)']} instructions (HPy 0.9 has no list item access: hpy-core "
-            "converts through `struct.pack`), `big.tolist()` "
-            f"{c['big.tolist()']} against {u['big.tolist()']}.")
-    add("The workload made of small-array operations (`projectiles`) and the one made of "
-        "element accesses (`nbody`) show that per-call cost; `diffusion`, a few operations on "
-        "400 elements per step, hardly does.")
+            "CPython-ABI build inlines the C API. The widest gap is in conversions of whole "
+            "lists, since HPy 0.9 has no access to a list's items: reading a 100-float list "
+            f"costs {c['array(list100)']} instructions in CPython-ABI mode and "
+            f"{u['array(list100)']} universal (hpy-core converts through `struct.pack`), "
+            f"making one {c['big.tolist()']} and {u['big.tolist()']} (through "
+            "`array('d', bytes).tolist()`).")
+    by_gap = sorted(names, key=lambda n: -ratio(m("cpy-univ", n), m("cpy-capi", n)))
+    add(f"The gap is largest on `{by_gap[0]}` and smallest on `{by_gap[-1]}`: it follows the "
+        "share of a workload's time spent crossing into the extension, not the share spent in "
+        "Rust loops over elements (the same machine code in both modes) or in Python code "
+        "between the calls.")
     add("")
     add("**Against pure Python on CPython, the extension wins as soon as an operation touches "
         "more than one element**: "
@@ -390,9 +393,12 @@ def analysis(med, opmed, counts):
         "against the CPython-ABI build through cpyext:")
     for n in names:
         r = ratio(m("pypy-cpyext", n), m("pypy-univ", n))
-        word = "faster" if r >= 1 else "slower"
-        shown = r if r >= 1 else 1 / r
-        add(f"* `{n}`: universal is {shown:.2f}× {word};")
+        if abs(r - 1) < 0.05:
+            add(f"* `{n}`: universal is about as fast ({r:.2f});")
+        else:
+            word = "faster" if r >= 1 else "slower"
+            shown = r if r >= 1 else 1 / r
+            add(f"* `{n}`: universal is {shown:.2f}× {word};")
     add(f"* element access: `a[i]` costs {ns_text(o('pypy-univ', 'a[i]'))} universal against "
         f"{ns_text(o('pypy-cpyext', 'a[i]'))} through cpyext, which must make a C-level "
         "`PyObject` for the float it returns and track it; that is HPy's design paying off "
@@ -408,8 +414,11 @@ def analysis(med, opmed, counts):
         "Besides allocating, an operator checks what its operands are, and in universal mode "
         "each check that an object is an array is three context calls (load the class from "
         "its `HPyGlobal`, `HPy_TypeCheck`, close the class), plus one for its payload: about a "
-        "dozen context calls for `a + b`, at a few nanoseconds each on PyPy. This, more than "
-        "allocation, is what `projectiles` (a dozen operators per step) pays.")
+        "dozen context calls for `a + b`, at a few nanoseconds each on PyPy"
+        + (", which is why `a + b` costs more universal than through cpyext although its "
+           "allocation costs less." if o("pypy-univ", "a + b") > o("pypy-cpyext", "a + b")
+           and o("pypy-univ", "zeros(4)") < o("pypy-cpyext", "zeros(4)") else ".")
+        + " `projectiles` (a dozen operators and four new arrays per step) pays both.")
     add("")
     add("**Where each mode pays, in short.** CPython ABI on CPython: nothing beyond the C API "
         "(the object allocation and the float boxing that any C extension does). Universal on "
@@ -428,6 +437,21 @@ def analysis(med, opmed, counts):
     return out
 
 
+def render(raw, out):
+    """Writes the report from the raw measurements."""
+    write_report(
+        out,
+        raw["info"],
+        raw["hello"],
+        {(k, n): v for k, n, v in raw["workloads"]},
+        {(k, n): v for k, n, v in raw["checksums"]},
+        {(k, n): v for k, n, v in raw["ops"]},
+        raw["counts"],
+        raw["rounds"],
+        raw["load"],
+    )
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--no-build", action="store_true", help="reuse build/venv/<leg>")
@@ -435,7 +459,15 @@ def main():
     ap.add_argument("--rounds", type=int, default=None, help="interleaved rounds (default 11)")
     ap.add_argument("--no-callgrind", action="store_true")
     ap.add_argument("--out", type=pathlib.Path, default=EXAMPLE / "BENCHMARKS.md")
+    ap.add_argument("--render", action="store_true",
+                    help="only rewrite the report from the raw figures of the last run "
+                    "(the .json file beside it)")
     args = ap.parse_args()
+    if args.render:
+        raw_path = args.out.with_suffix(".json")
+        render(json.loads(raw_path.read_text(encoding="utf-8")), args.out)
+        log(f"wrote {args.out} from {raw_path}")
+        return
     rounds = args.rounds or (3 if args.quick else 11)
     use_callgrind = not (args.quick or args.no_callgrind) and shutil.which("valgrind")
 
@@ -468,7 +500,19 @@ def main():
             log(f"callgrind: {leg}")
             counts[key] = callgrind_counts(leg)
     load1 = os.getloadavg()[0]
-    write_report(args.out, machine_info(), hello, wtimes, checksums, opns, counts, rounds, (load0, load1))
+    raw = {
+        "info": machine_info(),
+        "hello": hello,
+        "workloads": [[k, n, v] for (k, n), v in wtimes.items()],
+        "checksums": [[k, n, v] for (k, n), v in checksums.items()],
+        "ops": [[k, n, v] for (k, n), v in opns.items()],
+        "counts": counts,
+        "rounds": rounds,
+        "load": [load0, load1],
+    }
+    # The raw measurements beside the report (BENCHMARKS.json), to rewrite it with --render.
+    args.out.with_suffix(".json").write_text(json.dumps(raw, indent=1) + "\n", encoding="utf-8")
+    render(raw, args.out)
     log(f"wrote {args.out} ({datetime.datetime.now():%Y-%m-%d %H:%M})")
 
 
