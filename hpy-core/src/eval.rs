@@ -177,6 +177,11 @@ from struct import pack as _pack, error as struct_error
 
 def floats_to_bytes(seq):
     return _pack('%dd' % len(seq), *seq)
+
+from array import array as _array
+
+def floats_from_bytes(b):
+    return _array('d', b).tolist()
 "#;
 
 /// A list or tuple of floats as `Vec<f64>` in one call (universal mode's fast path, see
@@ -202,6 +207,14 @@ pub(crate) fn floats_via_struct(seq: &Handle<'_>) -> Result<Option<Vec<f64>>> {
         }
         Err(e) => Err(e),
     }
+}
+
+/// A list of the floats whose native bytes are `bytes` (a multiple of 8 long), in one call
+/// (universal mode's fast path, see `conv::f64_list`).
+pub(crate) fn floats_from_bytes<'c>(ctx: Ctx<'c>, bytes: &[u8]) -> Result<Handle<'c>> {
+    debug_assert_eq!(bytes.len() % size_of::<f64>(), 0);
+    let helper = python_helper(ctx, "floats_from_bytes")?;
+    helper.call((ctx.bytes(bytes)?,))
 }
 
 /// The helper `name` (see [`HELPERS`]).

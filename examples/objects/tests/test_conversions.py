@@ -163,6 +163,20 @@ def test_vec_f64_sizes(n):
     assert objects.sum_floats(data) == sum(data)
 
 
+@pytest.mark.parametrize("n", [15, 16, 40])
+def test_vec_f64_into_list_keeps_every_bit(n):
+    """A list of 16 floats or more is made in bulk in universal mode (through bytes): every
+    bit pattern survives, NaN payloads and the sign of zero included."""
+    import math
+    import struct
+
+    special = [-0.0, 0.0, math.inf, -math.inf, math.nan, 5e-324, 1.7976931348623157e308, 0.1]
+    data = (special * (n // len(special) + 1))[:n]
+    out = objects.rt_vec_f64(data)
+    assert type(out) is list and len(out) == n and all(type(x) is float for x in out)
+    assert struct.pack(f"{n}d", *out) == struct.pack(f"{n}d", *data)
+
+
 def test_vec_f64_mixed_items():
     """Ints, float subclasses and objects with __float__ convert like single floats do."""
 

@@ -138,6 +138,21 @@ pub(crate) unsafe fn alloc_with<'c, T: PyClass>(
     }
 }
 
+/// Allocates an instance of `T`'s own type `ty` holding `value` (the universal backend saves a
+/// context call there; here it is [`alloc_with`]).
+///
+/// # Safety
+/// `ty` is `T`'s type.
+#[inline(always)]
+pub(crate) unsafe fn alloc_exact<'c, T: PyClass>(
+    ctx: Ctx<'c>,
+    ty: &Handle<'c>,
+    value: T,
+) -> Result<Handle<'c>> {
+    // SAFETY: forwarded contract.
+    unsafe { alloc_with::<T>(ctx, ty, value) }
+}
+
 /// What `tp_traverse` (and `tp_clear`) pass to [`PyClass::traverse`].
 pub struct Visit<'a> {
     f: &'a mut dyn FnMut(*mut HPyField) -> c_int,

@@ -408,7 +408,7 @@ pub fn try_borrow<'a, 'c, T: PyClass>(obj: &'a Handle<'c>) -> Result<Option<Ref<
 pub fn new_object<'c, T: PyClass>(ctx: Ctx<'c>, value: T) -> Result<Handle<'c>> {
     let ty = type_object::<T>(ctx)?;
     // SAFETY: `ty` is `T`'s type.
-    unsafe { alloc_with::<T>(ctx, &ty, value) }
+    unsafe { alloc_exact::<T>(ctx, &ty, value) }
 }
 
 /// The type object of `T` (a new reference); `RuntimeError` before the module created it.
@@ -984,6 +984,42 @@ impl<'a> Buffer<'a> {
             _data: PhantomData,
         }
     }
+
+    /// The same view, exported read-only: a consumer that asks for a writable buffer
+    /// (`PyBUF_WRITABLE`) gets `BufferError`, and a `memoryview` of it is read-only. For an
+    /// object that can be made read-only at run time (numpy's `writeable` flag):
+    ///
+    /// ```
+    /// # #[hpy_core::module]
+    /// # mod m {
+    /// use std::cell::Cell;
+    /// use hpy_core::class::Buffer;
+    ///
+    /// #[hpy_core::class(frozen)]
+    /// pub struct Samples {
+    ///     data: Vec<Cell<f64>>,
+    ///     writeable: Cell<bool>,
+    /// }
+    ///
+    /// #[hpy_core::methods]
+    /// impl Samples {
+    ///     fn __getbuffer__(&self) -> Buffer<'_> {
+    ///         let b = Buffer::cells(&self.data);
+    ///         if self.writeable.get() { b } else { b.read_only() }
+    ///     }
+    /// }
+    /// # }
+    /// # fn main() {}
+    /// ```
+    pub fn read_only(mut self) -> Buffer<'a> {
+        self.raw.readonly = true;
+        self
+    }
+
+    /// Whether the view is exported read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.raw.readonly
+    }
 }
 
 /// A [`Buffer`] without its lifetime, once the object's borrow is kept for the export.
@@ -1180,4 +1216,26 @@ fn properties_need_replacing(ctx: Ctx<'_>) -> bool {
 /// `internal` to `bf_releasebuffer`; it is recognised by its context name.
 fn runtime_copies_buffer_shape(ctx: Ctx<'_>) -> bool {
     cfg!(hpy_abi = "universal") && ctx.name().contains("PyPy")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Buffer;
+    use core::cell::Cell;
+
+    #[test]
+    fn read_only_marks_any_buffer_read_only() {
+        let cells = [Cell::new(1.0f64), Cell::new(2.0)];
+        let b = Buffer::cells(&cells);
+        assert!(!b.is_read_only());
+        let raw = b.read_only().into_raw();
+        assert!(raw.readonly);
+        assert_eq!((raw.len, raw.itemsize), (16, 8));
+        assert_eq!(raw.format, c"d");
+
+        let mut values = [7u8; 3];
+        assert!(!Buffer::writable(&mut values).is_read_only());
+        assert!(Buffer::writable(&mut values).read_only().is_read_only());
+        assert!(Buffer::new(&values).is_read_only());
+    }
 }

@@ -173,6 +173,33 @@ pub(crate) unsafe fn alloc_with<'c, T: PyClass>(
     Ok(obj)
 }
 
+/// Allocates an instance of `T`'s own type `ty` (not a subclass) holding `value`: what
+/// [`alloc_with`] does, one context call cheaper. For a type HPy itself created, the payload
+/// pointer `HPy_New` hands back is the payload (on every runtime and in debug mode), so
+/// `_HPy_AsStruct_Object` need not compute it again.
+///
+/// # Safety
+/// `ty` is `T`'s type.
+pub(crate) unsafe fn alloc_exact<'c, T: PyClass>(
+    ctx: Ctx<'c>,
+    ty: &Handle<'c>,
+    value: T,
+) -> Result<Handle<'c>> {
+    let mut data: *mut c_void = ptr::null_mut();
+    let h = ctx_call!(ctx.raw().0, ctx_New, ty.as_raw(), &mut data);
+    // SAFETY: the result is NULL or a new reference.
+    let obj = unsafe { ctx.check(h)? };
+    let cell = if data.is_null() {
+        // SAFETY: `obj` is a new instance of `T`.
+        unsafe { payload::<T>(ctx, obj.as_raw())? }
+    } else {
+        data.cast::<ClassCell<T>>()
+    };
+    // SAFETY: `cell` is the zero-filled payload of the new instance of `T`.
+    unsafe { ClassCell::init(cell, value) };
+    Ok(obj)
+}
+
 /// The size of the object header HPy 0.9.0's CPython runtime puts before the payload of an
 /// object-shaped type: `PyObject_HEAD`, padded to 16 bytes.
 const CPYTHON_OBJECT_HEADER: usize = 16;
