@@ -155,6 +155,8 @@ impl<T: PyClass> ClassCell<T> {
         unsafe { ((*this).state.get() == FULL).then(|| (*(*this).value.get()).assume_init_ref()) }
     }
 
+    #[cold]
+    #[inline(never)]
     pub(crate) fn not_initialised() -> Error {
         Error::type_error(format!(
             "this {} object was not initialised by its constructor (it was created without \
@@ -188,6 +190,7 @@ impl<'a, 'c, T: PyClass> Ref<'a, 'c, T> {
     ///
     /// # Safety
     /// `obj` is an instance of `T`'s type or of a subclass of it.
+    #[inline(always)]
     pub(crate) unsafe fn borrow_unchecked(obj: &'a Handle<'c>) -> Result<Self> {
         // SAFETY: forwarded contract.
         let cell = unsafe { &*payload::<T>(obj.ctx(), obj.as_raw())? };
@@ -197,15 +200,21 @@ impl<'a, 'c, T: PyClass> Ref<'a, 'c, T> {
         if !T::FROZEN {
             let b = cell.borrow.get();
             if b < 0 {
-                return Err(Error::runtime_error(format!(
-                    "cannot borrow this {} object: it is already borrowed mutably (by a method \
-                     taking `&mut self` that is still running)",
-                    T::NAME
-                )));
+                return Err(Self::already_borrowed_mutably());
             }
             cell.borrow.set(b + 1);
         }
         Ok(Ref { obj, cell })
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn already_borrowed_mutably() -> Error {
+        Error::runtime_error(format!(
+            "cannot borrow this {} object: it is already borrowed mutably (by a method taking \
+             `&mut self` that is still running)",
+            T::NAME
+        ))
     }
 
     /// Borrows the value of `obj`, checking that it is an instance of `T`.
@@ -238,6 +247,7 @@ impl<'a, 'c, T: PyClass> Ref<'a, 'c, T> {
 
 impl<T: PyClass> Deref for Ref<'_, '_, T> {
     type Target = T;
+    #[inline(always)]
     fn deref(&self) -> &T {
         // SAFETY: the cell is initialised (checked at borrow) and not borrowed mutably.
         unsafe { (*self.cell.value.get()).assume_init_ref() }
@@ -245,6 +255,7 @@ impl<T: PyClass> Deref for Ref<'_, '_, T> {
 }
 
 impl<T: PyClass> Drop for Ref<'_, '_, T> {
+    #[inline(always)]
     fn drop(&mut self) {
         if !T::FROZEN {
             self.cell.borrow.set(self.cell.borrow.get() - 1);
@@ -253,10 +264,26 @@ impl<T: PyClass> Drop for Ref<'_, '_, T> {
 }
 
 impl<'a, 'c, T: PyClass> RefMut<'a, 'c, T> {
+    #[cold]
+    #[inline(never)]
+    fn already_borrowed(b: isize) -> Error {
+        let how = if b < 0 { "mutably" } else { "" };
+        Error::runtime_error(format!(
+            "cannot borrow this {} object mutably: it is already borrowed {how}{}",
+            T::NAME,
+            if b < 0 {
+                ""
+            } else {
+                "(the same object is used twice in this call?)"
+            }
+        ))
+    }
+
     /// Borrows the value of `obj` mutably; `obj` must be an instance of `T`.
     ///
     /// # Safety
     /// `obj` is an instance of `T`'s type or of a subclass of it.
+    #[inline(always)]
     pub(crate) unsafe fn borrow_unchecked(obj: &'a Handle<'c>) -> Result<Self> {
         // SAFETY: forwarded contract.
         let cell = unsafe { &*payload::<T>(obj.ctx(), obj.as_raw())? };
@@ -265,18 +292,7 @@ impl<'a, 'c, T: PyClass> RefMut<'a, 'c, T> {
         }
         match cell.borrow.get() {
             0 => cell.borrow.set(-1),
-            b => {
-                let how = if b < 0 { "mutably" } else { "" };
-                return Err(Error::runtime_error(format!(
-                    "cannot borrow this {} object mutably: it is already borrowed {how}{}",
-                    T::NAME,
-                    if b < 0 {
-                        ""
-                    } else {
-                        "(the same object is used twice in this call?)"
-                    }
-                )));
-            }
+            b => return Err(Self::already_borrowed(b)),
         }
         Ok(RefMut {
             obj,
@@ -315,6 +331,7 @@ impl<'a, 'c, T: PyClass> RefMut<'a, 'c, T> {
 
 impl<T: PyClass> Deref for RefMut<'_, '_, T> {
     type Target = T;
+    #[inline(always)]
     fn deref(&self) -> &T {
         // SAFETY: the cell is initialised and borrowed exclusively by `self`.
         unsafe { (*self.cell.value.get()).assume_init_ref() }
@@ -329,6 +346,7 @@ impl<T: PyClass> DerefMut for RefMut<'_, '_, T> {
 }
 
 impl<T: PyClass> Drop for RefMut<'_, '_, T> {
+    #[inline(always)]
     fn drop(&mut self) {
         self.cell.borrow.set(0);
     }
@@ -378,6 +396,28 @@ pub fn extract_mut<'a, 'c, T: PyClass>(
 pub unsafe fn borrow_self<'a, 'c, T: PyClass>(slf: &'a Handle<'c>) -> Result<Ref<'a, 'c, T>> {
     // SAFETY: forwarded contract.
     unsafe { Ref::borrow_unchecked(slf) }
+}
+
+/// Reads something out of `self` for a field getter (`read` clones the field): checked like a
+/// shared borrow (`RuntimeError` while a `&mut self` method runs), but without taking one, since
+/// nothing can reach the object while `read` runs (it has no context). The conversion of the
+/// result to Python, which may run Python code, happens after the read, on the copy.
+///
+/// # Safety
+/// `slf` is the `self` the runtime passed to a getter of `T`'s type.
+#[inline(always)]
+pub unsafe fn read_self<T: PyClass, R>(slf: &Handle<'_>, read: impl FnOnce(&T) -> R) -> Result<R> {
+    // SAFETY: forwarded contract.
+    let cell = unsafe { &*payload::<T>(slf.ctx(), slf.as_raw())? };
+    if cell.state.get() != FULL {
+        return Err(ClassCell::<T>::not_initialised());
+    }
+    if !T::FROZEN && cell.borrow.get() < 0 {
+        return Err(Ref::<'_, '_, T>::already_borrowed_mutably());
+    }
+    // SAFETY: the value is initialised (checked) and not borrowed mutably (checked); no borrow
+    // can start before `read` returns.
+    Ok(read(unsafe { (*cell.value.get()).assume_init_ref() }))
 }
 
 /// Borrows `self` mutably for a method.
