@@ -339,7 +339,26 @@ fn with_tuple_args<'c, R>(
             kwnames: HPy::NULL,
         });
     }
-    // SAFETY: as above.
+    // SAFETY: `items` points to `n` live objects; `kw` is a live dict.
+    unsafe { with_keyword_args(ctx, slf, items, n, kw, f) }
+}
+
+/// The keyword arguments of a `tp_new`/`tp_init` call in the vectorcall layout: kept out of
+/// [`with_tuple_args`], so that the common call without keywords stays small.
+///
+/// # Safety
+/// `items` points to `n` live objects; `kw` is a live dict.
+#[cold]
+#[inline(never)]
+unsafe fn with_keyword_args<'c, R>(
+    ctx: Ctx<'c>,
+    slf: HPy,
+    items: *const HPy,
+    n: usize,
+    kw: *mut py::PyObject,
+    f: impl FnOnce(&RawArgs) -> Result<R>,
+) -> Result<R> {
+    // SAFETY: forwarded contract.
     let kw = unsafe { BorrowedHandle::new(ctx, h(kw)) };
     let keys = ctx.builtin("tuple")?.call(&[&kw])?;
     let nk = keys.len()?;
@@ -348,7 +367,7 @@ fn with_tuple_args<'c, R>(
         let k = keys.get_item(i)?;
         values.push(kw.get_item(&k)?);
     }
-    // SAFETY: `items` points to `n` live objects.
+    // SAFETY: forwarded contract.
     let mut all: Vec<HPy> = unsafe { core::slice::from_raw_parts(items, n) }.to_vec();
     all.extend(values.iter().map(Handle::as_raw));
     f(&RawArgs {
@@ -461,12 +480,9 @@ unsafe extern "C" fn dealloc_fn<T: PyClass>(obj: *mut py::PyObject) {
             .restore(Ctx::from_raw(RawCtx));
             py::PyErr_WriteUnraisable(obj);
         }
-        let free = py::PyType_GetSlot(tp, py::Py_tp_free);
-        let free: py::freefunc = if free.is_null() {
-            py::PyObject_Free
-        } else {
-            core::mem::transmute::<*mut c_void, py::freefunc>(free)
-        };
+        // `tp_free` read directly, as a C type's `tp_dealloc` does (the type object's layout
+        // is CPython's, and cpyext's): `PyType_GetSlot` costs a call and a range check.
+        let free = (*tp).tp_free.unwrap_or(py::PyObject_Free);
         free(obj.cast());
         // Instances of heap types own a reference to their type.
         py::Py_DECREF(tp.cast());
