@@ -546,7 +546,10 @@ impl FunctionSpec {
             .map_or(0, |i| i + 1);
         let keywords_shortcut = !has_varargs && !has_varkw && complete_from <= positional;
 
+        let n_named = names.len();
         let desc = quote! {
+            static __NAMES: [#krate::impl_::NameCache; #n_named] =
+                [const { #krate::impl_::NameCache::new() }; #n_named];
             static __DESC: #krate::impl_::FunctionDescription = #krate::impl_::FunctionDescription {
                 name: #py_name,
                 params: &[#(#names),*],
@@ -555,6 +558,7 @@ impl FunctionSpec {
                 positional: #positional,
                 varargs: #has_varargs,
                 varkw: #has_varkw,
+                names: &__NAMES,
             };
         };
 
@@ -615,9 +619,12 @@ impl FunctionSpec {
                                 }
                                 __i += 1;
                             }
-                        } else {
+                        } else if !unsafe {
                             // SAFETY: the runtime passes `nargs` live arguments followed by one
                             // value per keyword name.
+                            __DESC.parse_by_identity(__args.args, __args.nargs, __args.kwnames, &mut __slots)
+                        } {
+                            // SAFETY: as above.
                             unsafe {
                                 __DESC.parse(__ctx, __args.args, __args.nargs, __args.kwnames, &mut __slots)?
                             };

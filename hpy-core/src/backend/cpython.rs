@@ -520,6 +520,45 @@ pub unsafe fn unicode_as_utf8(_c: RawCtx, x: HPy, len: &mut HPy_ssize_t) -> *con
     unsafe { py::PyUnicode_AsUTF8AndSize(o(x), len).cast() }
 }
 
+/// The number of keyword names of a call (`kwnames` is a tuple of str).
+///
+/// # Safety
+/// See the module contract; `kwnames` is the keyword-name tuple of a call.
+#[inline(always)]
+pub unsafe fn kwnames_len(_c: RawCtx, kwnames: HPy) -> usize {
+    // SAFETY: `kwnames` is a live tuple.
+    unsafe { fast::tuple_size(o(kwnames)) }.max(0) as usize
+}
+
+/// Keyword name `j` of a call, borrowed.
+///
+/// # Safety
+/// See the module contract; `kwnames` is the keyword-name tuple of a call, `j` in range.
+#[inline(always)]
+pub unsafe fn kwnames_item(_c: RawCtx, kwnames: HPy, j: usize) -> HPy {
+    // SAFETY: `kwnames` is a live tuple and `j` in range.
+    h(unsafe { fast::tuple_item(o(kwnames), j as py::Py_ssize_t) })
+}
+
+/// A new reference to the interned `str` equal to `x`, or NULL (no exception set) if `x` is
+/// not an exact `str`.
+///
+/// # Safety
+/// See the module contract.
+pub unsafe fn intern_str(_c: RawCtx, x: HPy) -> HPy {
+    // SAFETY: the GIL is held and `x` is live. `PyUnicode_InternInPlace` takes a new reference
+    // and replaces it by the interned object (a new reference too), or leaves it as it is.
+    unsafe {
+        if py::PyUnicode_CheckExact(o(x)) == 0 {
+            return HPy::NULL;
+        }
+        let mut s = o(x);
+        py::Py_INCREF(s);
+        py::PyUnicode_InternInPlace(&mut s);
+        h(s)
+    }
+}
+
 /// `PyUnicode_Check`.
 ///
 /// # Safety

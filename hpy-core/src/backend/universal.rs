@@ -571,6 +571,16 @@ pub unsafe fn dict_check(c: RawCtx, h: HPy) -> bool {
     call!(c, ctx_Dict_Check, h) != 0
 }
 
+/// The number of keyword names of a call (`kwnames` is a tuple of str).
+///
+/// # Safety
+/// See the module contract; `kwnames` is the keyword-name tuple of a call.
+#[inline(always)]
+pub unsafe fn kwnames_len(c: RawCtx, kwnames: HPy) -> usize {
+    // SAFETY: forwarded contract; a tuple has a length.
+    unsafe { length(c, kwnames) }.max(0) as usize
+}
+
 /// `HPy_Length`: -1 with an exception set on failure.
 ///
 /// # Safety
