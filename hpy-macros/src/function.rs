@@ -619,14 +619,11 @@ impl FunctionSpec {
                                 }
                                 __i += 1;
                             }
-                        } else if !unsafe {
+                        } else {
                             // SAFETY: the runtime passes `nargs` live arguments followed by one
                             // value per keyword name.
-                            __DESC.parse_by_identity(__args.args, __args.nargs, __args.kwnames, &mut __slots)
-                        } {
-                            // SAFETY: as above.
                             unsafe {
-                                __DESC.parse(__ctx, __args.args, __args.nargs, __args.kwnames, &mut __slots)?
+                                __DESC.parse_into(__ctx, __args.args, __args.nargs, __args.kwnames, &mut __slots)?
                             };
                         }
                     }

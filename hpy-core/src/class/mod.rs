@@ -75,13 +75,22 @@ pub struct ClassCell<T> {
     /// initialised. `FULL` is a distinctive word rather than 1 so that the universal backend can
     /// recognise a payload (see `universal.rs`, `locate_payload`).
     state: Cell<usize>,
-    /// 0: free; n > 0: n shared borrows; -1: borrowed mutably.
+    /// [`NO_VALUE`] (0, what a zero-filled payload says): no value; [`FREE`] (1): a value
+    /// nobody borrows; `1 + n`: `n` shared borrows; [`MUT`] (-1): borrowed mutably. One word
+    /// tells whether a borrow may start, so that the hot path of every method is one compare
+    /// (`state` is for the universal backend's payload search and for dropping).
     borrow: Cell<isize>,
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
 /// The state of a payload holding no value (what a zero-filled payload says).
 pub(crate) const EMPTY: usize = 0;
+/// The borrow flag of a payload holding no value.
+const NO_VALUE: isize = 0;
+/// The borrow flag of a value nobody borrows.
+const FREE: isize = 1;
+/// The borrow flag of a value borrowed mutably.
+const MUT: isize = -1;
 /// The state of a payload holding a value: "HPYRSFUL".
 pub(crate) const FULL: usize = 0x4850_5952_5346_554C;
 
@@ -122,7 +131,7 @@ impl<T: PyClass> ClassCell<T> {
         // SAFETY: forwarded contract: the payload is ours to write and holds no value.
         unsafe {
             (*this).value.get().write(MaybeUninit::new(value));
-            (*this).borrow.set(0);
+            (*this).borrow.set(FREE);
             (*this).state.set(FULL);
         }
     }
@@ -137,6 +146,7 @@ impl<T: PyClass> ClassCell<T> {
         unsafe {
             if (*this).state.get() == FULL {
                 (*this).state.set(EMPTY);
+                (*this).borrow.set(NO_VALUE);
                 let value = (*this).value.get();
                 (*value).assume_init_drop();
                 // Leave no trace of the value: a dropped payload reads as a zero-filled one.
@@ -153,6 +163,17 @@ impl<T: PyClass> ClassCell<T> {
         // SAFETY: forwarded contract; the value is read only if initialised. The collector runs
         // with the interpreter lock held and no Rust code of ours runs meanwhile.
         unsafe { ((*this).state.get() == FULL).then(|| (*(*this).value.get()).assume_init_ref()) }
+    }
+
+    /// Why a shared borrow cannot start: no value, or a mutable borrow.
+    #[cold]
+    #[inline(never)]
+    fn cannot_borrow(&self) -> Error {
+        if self.borrow.get() == NO_VALUE {
+            Self::not_initialised()
+        } else {
+            Ref::<'_, '_, T>::already_borrowed_mutably()
+        }
     }
 
     #[cold]
@@ -194,14 +215,12 @@ impl<'a, 'c, T: PyClass> Ref<'a, 'c, T> {
     pub(crate) unsafe fn borrow_unchecked(obj: &'a Handle<'c>) -> Result<Self> {
         // SAFETY: forwarded contract.
         let cell = unsafe { &*payload::<T>(obj.ctx(), obj.as_raw())? };
-        if cell.state.get() != FULL {
-            return Err(ClassCell::<T>::not_initialised());
+        let b = cell.borrow.get();
+        if b < FREE {
+            return Err(cell.cannot_borrow());
         }
+        // A frozen class is never borrowed mutably: no count to keep.
         if !T::FROZEN {
-            let b = cell.borrow.get();
-            if b < 0 {
-                return Err(Self::already_borrowed_mutably());
-            }
             cell.borrow.set(b + 1);
         }
         Ok(Ref { obj, cell })
@@ -266,7 +285,10 @@ impl<T: PyClass> Drop for Ref<'_, '_, T> {
 impl<'a, 'c, T: PyClass> RefMut<'a, 'c, T> {
     #[cold]
     #[inline(never)]
-    fn already_borrowed(b: isize) -> Error {
+    fn already_borrowed(cell: &ClassCell<T>, b: isize) -> Error {
+        if b == NO_VALUE {
+            return cell.cannot_borrow();
+        }
         let how = if b < 0 { "mutably" } else { "" };
         Error::runtime_error(format!(
             "cannot borrow this {} object mutably: it is already borrowed {how}{}",
@@ -287,12 +309,9 @@ impl<'a, 'c, T: PyClass> RefMut<'a, 'c, T> {
     pub(crate) unsafe fn borrow_unchecked(obj: &'a Handle<'c>) -> Result<Self> {
         // SAFETY: forwarded contract.
         let cell = unsafe { &*payload::<T>(obj.ctx(), obj.as_raw())? };
-        if cell.state.get() != FULL {
-            return Err(ClassCell::<T>::not_initialised());
-        }
         match cell.borrow.get() {
-            0 => cell.borrow.set(-1),
-            b => return Err(Self::already_borrowed(b)),
+            FREE => cell.borrow.set(MUT),
+            b => return Err(Self::already_borrowed(cell, b)),
         }
         Ok(RefMut {
             obj,
@@ -348,7 +367,7 @@ impl<T: PyClass> DerefMut for RefMut<'_, '_, T> {
 impl<T: PyClass> Drop for RefMut<'_, '_, T> {
     #[inline(always)]
     fn drop(&mut self) {
-        self.cell.borrow.set(0);
+        self.cell.borrow.set(FREE);
     }
 }
 
@@ -409,11 +428,8 @@ pub unsafe fn borrow_self<'a, 'c, T: PyClass>(slf: &'a Handle<'c>) -> Result<Ref
 pub unsafe fn read_self<T: PyClass, R>(slf: &Handle<'_>, read: impl FnOnce(&T) -> R) -> Result<R> {
     // SAFETY: forwarded contract.
     let cell = unsafe { &*payload::<T>(slf.ctx(), slf.as_raw())? };
-    if cell.state.get() != FULL {
-        return Err(ClassCell::<T>::not_initialised());
-    }
-    if !T::FROZEN && cell.borrow.get() < 0 {
-        return Err(Ref::<'_, '_, T>::already_borrowed_mutably());
+    if cell.borrow.get() < FREE {
+        return Err(cell.cannot_borrow());
     }
     // SAFETY: the value is initialised (checked) and not borrowed mutably (checked); no borrow
     // can start before `read` returns.
@@ -1079,7 +1095,7 @@ pub(crate) unsafe fn release_export<T: PyClass>(ctx: Ctx<'_>, slf: HPy) {
         let cell = unsafe { &*cell };
         match cell.borrow.get() {
             // The export held the mutable borrow.
-            -1 => cell.borrow.set(0),
+            MUT => cell.borrow.set(FREE),
             b => cell.borrow.set(b - 1),
         }
     }

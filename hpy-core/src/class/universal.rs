@@ -37,13 +37,30 @@ macro_rules! ctx_call {
 #[inline(always)]
 pub unsafe fn payload<T: PyClass>(ctx: Ctx<'_>, h: HPy) -> Result<*mut ClassCell<T>> {
     let c = ctx.raw().0;
+    let p = if c == PLAIN_CTX.load(Ordering::Relaxed) {
+        ctx_call!(c, ctx_AsStruct_Object, h).cast()
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { payload_slow(ctx, h) }
+    };
+    if p.is_null() {
+        // PyPy lets `object.__new__(T)` make an instance without any payload.
+        return Err(ClassCell::<T>::not_initialised());
+    }
+    Ok(p)
+}
+
+/// [`payload`] for a context not seen before, or HPy's debug context; NULL for an instance
+/// without a payload.
+///
+/// # Safety
+/// As for [`payload`].
+#[cold]
+#[inline(never)]
+unsafe fn payload_slow<T: PyClass>(ctx: Ctx<'_>, h: HPy) -> *mut ClassCell<T> {
+    let c = ctx.raw().0;
     if c == PLAIN_CTX.load(Ordering::Relaxed) || !is_debug_ctx(c) {
-        let p = ctx_call!(c, ctx_AsStruct_Object, h);
-        if p.is_null() {
-            // PyPy lets `object.__new__(T)` make an instance without any payload.
-            return Err(ClassCell::<T>::not_initialised());
-        }
-        return Ok(p.cast());
+        return ctx_call!(c, ctx_AsStruct_Object, h).cast();
     }
     // SAFETY: forwarded contract.
     unsafe { debug_payload(ctx, h) }
@@ -76,7 +93,7 @@ fn is_pypy_ctx(c: *mut HPyContext) -> bool {
 /// "legacy" shape there (see [`locate_payload`]): its payload is one object header after the
 /// object, which `_HPy_AsStruct_Legacy` returns.
 #[cold]
-unsafe fn debug_payload<T: PyClass>(ctx: Ctx<'_>, h: HPy) -> Result<*mut ClassCell<T>> {
+unsafe fn debug_payload<T: PyClass>(ctx: Ctx<'_>, h: HPy) -> *mut ClassCell<T> {
     let c = ctx.raw().0;
     let ty = ctx_call!(c, ctx_Type, h);
     let shape = ctx_call!(c, ctx_Type_GetBuiltinShape, ty);
@@ -86,14 +103,10 @@ unsafe fn debug_payload<T: PyClass>(ctx: Ctx<'_>, h: HPy) -> Result<*mut ClassCe
     if shape == HPyType_BuiltinShape_Legacy && !is_pypy_ctx(c) {
         let obj = ctx_call!(c, ctx_AsStruct_Legacy, h);
         // SAFETY: the payload follows the object header inside the object.
-        Ok(unsafe { obj.cast::<u8>().add(CPYTHON_OBJECT_HEADER).cast() })
+        unsafe { obj.cast::<u8>().add(CPYTHON_OBJECT_HEADER).cast() }
     } else {
-        let p = ctx_call!(c, ctx_AsStruct_Object, h);
-        if p.is_null() {
-            // See `payload`: an instance PyPy made without a payload.
-            return Err(ClassCell::<T>::not_initialised());
-        }
-        Ok(p.cast())
+        // NULL for an instance PyPy made without a payload (see `payload`).
+        ctx_call!(c, ctx_AsStruct_Object, h).cast()
     }
 }
 

@@ -421,6 +421,31 @@ impl FunctionDescription {
         Ok(Extra { varargs, varkw })
     }
 
+    /// Sorts the arguments of a call into `out`, for a function without `*args` and
+    /// `**kwargs`: [`parse_by_identity`](Self::parse_by_identity), else
+    /// [`parse`](Self::parse). Out of line, so that the code generated for a function keeps
+    /// only its shortcut for positional calls inline.
+    ///
+    /// # Safety
+    /// As for [`parse`](Self::parse).
+    #[inline(never)]
+    pub unsafe fn parse_into<'c, const N: usize>(
+        &'static self,
+        ctx: Ctx<'c>,
+        args: *const HPy,
+        nargs: usize,
+        kwnames: HPy,
+        out: &mut [HPy; N],
+    ) -> Result<()> {
+        // SAFETY: forwarded contract.
+        unsafe {
+            if self.parse_by_identity(args, nargs, kwnames, out) {
+                return Ok(());
+            }
+            self.parse(ctx, args, nargs, kwnames, out).map(drop)
+        }
+    }
+
     /// Sorts the common call with keywords, in CPython-ABI mode, with pointer comparisons
     /// only: no `*args` or `**kwargs`, not too many positional arguments, every keyword name
     /// one of the remembered name objects (see [`NameCache`]), no parameter given twice and
@@ -430,7 +455,7 @@ impl FunctionDescription {
     ///
     /// # Safety
     /// As for [`parse`](Self::parse).
-    #[inline(never)]
+    #[inline]
     pub unsafe fn parse_by_identity<const N: usize>(
         &self,
         args: *const HPy,
