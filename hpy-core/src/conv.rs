@@ -652,14 +652,33 @@ impl<'a, 'c> FromHandle<'a, 'c> for &'a str {
         // SAFETY: the runtime returned `len` bytes that stay valid while the handle lives,
         // which `'a` guarantees.
         let bytes = unsafe { std::slice::from_raw_parts(p, len as usize) };
-        if Ctx::IS_UNIVERSAL {
+        if Ctx::IS_UNIVERSAL && !ascii_only(bytes) {
             // CPython's `PyUnicode_AsUTF8AndSize` fails on lone surrogates; PyPy's returns them
-            // encoded anyway (not UTF-8), so universal mode checks.
+            // encoded anyway (not UTF-8), so universal mode checks anything but ASCII.
             return std::str::from_utf8(bytes).map_err(|_| surrogate_error(h));
         }
-        // SAFETY: CPython's `PyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails.
+        // SAFETY: CPython's `PyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails; in universal
+        // mode the bytes were checked (ASCII is UTF-8).
         Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
     }
+}
+
+/// Whether `bytes` is ASCII: eight bytes at a time, without the alignment prologue of
+/// `<[u8]>::is_ascii`, which costs more than the scan itself on the short strings of most
+/// calls.
+#[inline]
+pub(crate) fn ascii_only(bytes: &[u8]) -> bool {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut acc = 0u64;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        acc |= u64::from_ne_bytes(word);
+    }
+    for &byte in chunks.remainder() {
+        acc |= u64::from(byte);
+    }
+    acc & 0x8080_8080_8080_8080 == 0
 }
 
 /// The error CPython raises for a `str` with lone surrogates: `str.encode('utf-8')` raises the

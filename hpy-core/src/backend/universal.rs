@@ -462,7 +462,7 @@ pub unsafe fn is_true(c: RawCtx, h: HPy) -> c_int {
 /// See the module contract.
 pub unsafe fn unicode_from_str(c: RawCtx, s: &str) -> HPy {
     let bytes = s.as_bytes();
-    if bytes.is_ascii() {
+    if crate::conv::ascii_only(bytes) {
         return call!(
             c,
             ctx_Unicode_DecodeASCII,
