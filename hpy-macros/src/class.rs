@@ -536,7 +536,7 @@ impl ClassModel {
             out.items.push(function_impl(krate, &helper, spec));
             slots.push(quote!(#krate::class::call::<#helper>()));
         }
-        slots.push(quote!(#krate::class::destroy::<#ty>()));
+        slots.push(quote!(#krate::class::destroy::<#ty>(#gc)));
         if gc {
             slots.push(quote!(#krate::class::traverse::<#ty>()));
         }

@@ -4,7 +4,7 @@
 
 use core::ffi::{CStr, c_int, c_void};
 use core::ptr;
-use core::sync::atomic::{AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
 use super::{
     BinarySlot, ClassCell, GetterSlot, HashSlot, InitSlot, InquirySlot, LenSlot, NewSlot,
@@ -79,6 +79,31 @@ fn is_debug_ctx(c: *mut HPyContext) -> bool {
         PLAIN_CTX.store(c, Ordering::Relaxed);
     }
     debug
+}
+
+/// The last context [`is_pypy_ctx_cached`] looked at, and whether it is one of PyPy's.
+static KNOWN_CTX: AtomicPtr<HPyContext> = AtomicPtr::new(ptr::null_mut());
+static KNOWN_CTX_IS_PYPY: AtomicBool = AtomicBool::new(false);
+
+/// Whether `c` is a context of PyPy's HPy backend, remembering the answer for the last context
+/// asked about (a program sees one or two contexts).
+#[inline(always)]
+fn is_pypy_ctx_cached(c: *mut HPyContext) -> bool {
+    if c == KNOWN_CTX.load(Ordering::Relaxed) {
+        KNOWN_CTX_IS_PYPY.load(Ordering::Relaxed)
+    } else {
+        is_pypy_ctx_first(c)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn is_pypy_ctx_first(c: *mut HPyContext) -> bool {
+    let pypy = is_pypy_ctx(c);
+    // The flag first: the interpreter lock orders these with the reads above anyway.
+    KNOWN_CTX_IS_PYPY.store(pypy, Ordering::Relaxed);
+    KNOWN_CTX.store(c, Ordering::Relaxed);
+    pypy
 }
 
 /// Whether `c` is a context of PyPy's HPy backend.
@@ -174,15 +199,22 @@ pub(crate) unsafe fn alloc_with<'c, T: PyClass>(
     ty: &Handle<'c>,
     value: T,
 ) -> Result<Handle<'c>> {
+    let c = ctx.raw().0;
     let mut data: *mut c_void = ptr::null_mut();
-    let h = ctx_call!(ctx.raw().0, ctx_New, ty.as_raw(), &mut data);
+    let h = ctx_call!(c, ctx_New, ty.as_raw(), &mut data);
     // SAFETY: the result is NULL or a new reference.
     let obj = unsafe { ctx.check(h)? };
-    // Not `data`: for a Python subclass of our type, HPy 0.9.0's CPython runtime returns the
-    // object itself there (it treats types it did not create as "legacy"); `AsStruct_Object`
-    // always computes the payload of an object-shaped type, and `HPy_New` zero-filled it.
-    // SAFETY: `obj` is a new instance of `T` or of a subclass.
-    unsafe { ClassCell::init(payload::<T>(ctx, obj.as_raw())?, value) };
+    // On PyPy `data` is the payload, zero-filled. Not so on CPython: for a Python subclass of
+    // our type, HPy 0.9.0's CPython runtime returns the object itself there (it treats types it
+    // did not create as "legacy"), so there `AsStruct_Object` computes the payload.
+    let cell = if is_pypy_ctx_cached(c) && !data.is_null() {
+        data.cast()
+    } else {
+        // SAFETY: `obj` is a new instance of `T` or of a subclass.
+        unsafe { payload::<T>(ctx, obj.as_raw())? }
+    };
+    // SAFETY: the zero-filled payload of a new instance of `T` or of a subclass.
+    unsafe { ClassCell::init(cell, value) };
     Ok(obj)
 }
 
@@ -858,13 +890,65 @@ pub const fn init<F: InitSlot>() -> HPyDef {
         init_tramp::<F> as cpy_PyCFunction,
     )
 }
-/// `tp_destroy`: drops the Rust value.
-pub const fn destroy<T: PyClass>() -> HPyDef {
+/// `tp_destroy`: drops the Rust value. Left out (see [`SKIPPED`]) for a class whose value
+/// needs no drop and that holds no [`Field`](super::Field) (`gc`): the runtime's own
+/// deallocation is then cheaper (on CPython, `subtype_dealloc` instead of HPy's dealloc
+/// calling `tp_destroy`).
+pub const fn destroy<T: PyClass>(gc: bool) -> HPyDef {
+    if !gc && !core::mem::needs_drop::<T>() {
+        return SKIPPED;
+    }
     slot(
         HPy_tp_destroy,
         destroy_impl::<T> as HPyCFunction,
         destroy_tramp as cpy_PyCFunction,
     )
+}
+
+/// A definition that is not passed to the runtime: the table of a class lists the others
+/// only (see [`defined_pointers`]). Its kind, 0, is none of HPy's.
+pub const SKIPPED: HPyDef = HPyDef {
+    kind: 0,
+    u: HPyDefUnion {
+        slot: HPySlot {
+            slot: 0,
+            impl_: ptr::null(),
+            cpy_trampoline: ptr::null(),
+        },
+    },
+};
+
+/// How many of `defs` are not [`SKIPPED`].
+pub const fn count_defined(defs: &[HPyDef]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < defs.len() {
+        if defs[i].kind != 0 {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The NULL-terminated array of pointers to the definitions of `defs` (stored from `base`)
+/// that are not [`SKIPPED`]; `M` is `count_defined(defs) + 1`.
+pub const fn defined_pointers<const N: usize, const M: usize>(
+    base: *mut HPyDef,
+    defs: &[HPyDef],
+) -> [*mut HPyDef; M] {
+    assert!(defs.len() == N && count_defined(defs) + 1 == M);
+    let mut out = [ptr::null_mut(); M];
+    let mut j = 0;
+    let mut i = 0;
+    while i < N {
+        if defs[i].kind != 0 {
+            out[j] = base.wrapping_add(i);
+            j += 1;
+        }
+        i += 1;
+    }
+    out
 }
 /// `tp_traverse`: visits the fields.
 pub const fn traverse<T: PyClass>() -> HPyDef {
@@ -933,10 +1017,6 @@ const fn value_offset<T>() -> usize {
     core::mem::offset_of!(ClassCell<T>, value)
 }
 
-/// The NULL-terminated pointer array to `N` definitions.
-pub const fn def_pointers<const N: usize, const M: usize>(base: *mut HPyDef) -> [*mut HPyDef; M] {
-    crate::impl_::def_pointers::<N, M>(base)
-}
 
 /// The type specification of `T`.
 pub const fn type_spec<T: PyClass>(
@@ -998,8 +1078,10 @@ macro_rules! __hpy_class_spec {
         const __N: usize = __DEFS_LIST.len();
         static __DEFS: $crate::impl_::SyncCell<[__f::HPyDef; __N]> =
             $crate::impl_::SyncCell::new([$($m,)* $($g,)* $($mb,)* $($s,)*]);
-        static __PTRS: $crate::impl_::SyncCell<[*mut __f::HPyDef; __N + 1]> =
-            $crate::impl_::SyncCell::new(__c::def_pointers::<__N, { __N + 1 }>(__DEFS.get().cast()));
+        const __M: usize = __c::count_defined(__DEFS_LIST) + 1;
+        static __PTRS: $crate::impl_::SyncCell<[*mut __f::HPyDef; __M]> = $crate::impl_::SyncCell::new(
+            __c::defined_pointers::<__N, __M>(__DEFS.get().cast(), __DEFS_LIST),
+        );
         static __SPEC: $crate::impl_::SyncCell<__f::HPyType_Spec> = $crate::impl_::SyncCell::new(
             __c::type_spec::<$T>($qualname, $doc, $subclass, $gc, __PTRS.get().cast()),
         );
