@@ -492,7 +492,7 @@ pub unsafe fn unicode_from_str(_c: RawCtx, s: &str) -> HPy {
     // `_PyUnicode_FromASCII` does). The UTF-8 decoder behind `PyUnicode_FromStringAndSize`
     // costs about 100 instructions more for a short string.
     #[cfg(not(hpy_cpyext))]
-    if s.is_ascii() {
+    if crate::conv::ascii_only(s.as_bytes()) {
         // SAFETY: the GIL is held. `PyUnicode_New(n, 127)` returns NULL or a new compact ASCII
         // str of `n` characters (the shared empty str for 0), whose characters follow the
         // `PyASCIIObject` header, as `_PyUnicode_COMPACT_DATA` reads them in every CPython
