@@ -519,9 +519,22 @@ trampoline!(setter_tramp, HPyFunc_SETTER, setter_impl<F: SetterSlot>, ArgsSetter
     fn(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject, closure: *mut c_void) -> c_int,
     ArgsSetter { a0, a1, closure, result: 0 });
 
-/// Calls `f` with the arguments of a call that passes keywords as a dict: the keyword values
-/// are appended to the positional ones and their names collected in a tuple, as the
-/// vectorcall convention the argument parser reads.
+/// `args`, or a dangling (non-NULL, aligned) pointer when there are no arguments: the runtime
+/// may pass NULL then, which a slice cannot start at.
+#[inline(always)]
+fn args_or_dangling(args: *const HPy, nargs: HPy_ssize_t) -> *const HPy {
+    if nargs == 0 {
+        ptr::NonNull::dangling().as_ptr()
+    } else {
+        args
+    }
+}
+
+/// Calls `f` with the arguments of a call that passes keywords as a dict (or NULL): the
+/// keyword values are appended to the positional ones and their names collected in a tuple,
+/// as the vectorcall convention the argument parser reads. Out of line: `tp_new`/`tp_init`
+/// handle the call without keywords themselves.
+#[inline(never)]
 fn with_dict_kwargs<'c, R>(
     ctx: Ctx<'c>,
     slf: HPy,
@@ -570,22 +583,20 @@ unsafe extern "C" fn new_impl<F: NewSlot>(
     // SAFETY: called by the runtime with `nargs` live arguments and a dict, a tuple or NULL.
     raw_or_null(unsafe {
         run(ctx, |c| {
-            let value = if kwnames {
+            // The common call, without keywords (or with keyword names: PyPy), is parsed
+            // here; a dict of keywords (CPython) is unpacked out of line first.
+            let value = if kw.is_null() || kwnames {
                 F::call(
                     c,
                     &RawArgs {
                         slf: ty,
-                        args,
+                        args: args_or_dangling(args, nargs),
                         nargs: nargs as usize,
                         kwnames: kw,
                     },
                 )?
             } else {
-                let args = if nargs == 0 {
-                    &[][..]
-                } else {
-                    core::slice::from_raw_parts(args, nargs as usize)
-                };
+                let args = core::slice::from_raw_parts(args_or_dangling(args, nargs), nargs as usize);
                 with_dict_kwargs(c, ty, args, kw, |a| F::call(c, a))?
             };
             let ty = BorrowedHandle::new(c, ty);
@@ -629,12 +640,20 @@ unsafe extern "C" fn init_impl<F: InitSlot>(
     // SAFETY: called by the runtime with `nargs` live arguments and a dict or NULL.
     let r = unsafe {
         run(ctx, |c| {
-            let args = if nargs == 0 {
-                &[][..]
-            } else {
-                core::slice::from_raw_parts(args, nargs as usize)
-            };
             let obj = BorrowedHandle::new(c, slf);
+            if kw.is_null() {
+                return F::call(
+                    c,
+                    &obj,
+                    &RawArgs {
+                        slf,
+                        args: args_or_dangling(args, nargs),
+                        nargs: nargs as usize,
+                        kwnames: HPy::NULL,
+                    },
+                );
+            }
+            let args = core::slice::from_raw_parts(args_or_dangling(args, nargs), nargs as usize);
             with_dict_kwargs(c, slf, args, kw, |a| F::call(c, &obj, a))
         })
     };
