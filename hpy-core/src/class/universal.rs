@@ -596,7 +596,8 @@ unsafe extern "C" fn new_impl<F: NewSlot>(
                     },
                 )?
             } else {
-                let args = core::slice::from_raw_parts(args_or_dangling(args, nargs), nargs as usize);
+                let args =
+                    core::slice::from_raw_parts(args_or_dangling(args, nargs), nargs as usize);
                 with_dict_kwargs(c, ty, args, kw, |a| F::call(c, a))?
             };
             let ty = BorrowedHandle::new(c, ty);
@@ -1035,7 +1036,6 @@ pub const fn member<T: PyClass>(
 const fn value_offset<T>() -> usize {
     core::mem::offset_of!(ClassCell<T>, value)
 }
-
 
 /// The type specification of `T`.
 pub const fn type_spec<T: PyClass>(
