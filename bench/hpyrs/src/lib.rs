@@ -26,6 +26,13 @@ pub mod bench_hpyrs {
             .ok_or_else(|| Error::overflow_error("add_ints: the sum does not fit in 64 bits"))
     }
 
+    /// `add_ints_pos(a, b, /)`: `add_ints` with positional-only parameters (the calling
+    /// convention C and HPy C use), for the variant row of the benchmark.
+    #[hpy_core::function(signature = (a, b, /))]
+    fn add_ints_pos(a: i64, b: i64) -> Result<i64> {
+        add_ints(a, b)
+    }
+
     /// `sum_list(lst)`: the sum of a list of floats, item by item.
     #[hpy_core::function]
     fn sum_list(lst: &Handle<'_>) -> Result<f64> {
@@ -53,6 +60,13 @@ pub mod bench_hpyrs {
     /// `str_roundtrip(s)`: the same text back, through a Rust `&str` (a new `str` object).
     #[hpy_core::function]
     fn str_roundtrip(s: &str) -> &str {
+        s
+    }
+
+    /// `str_roundtrip_pos(s, /)`: `str_roundtrip` with a positional-only parameter (METH_O,
+    /// as in C and HPy C), for the variant row of the benchmark.
+    #[hpy_core::function(signature = (s, /))]
+    fn str_roundtrip_pos(s: &str) -> &str {
         s
     }
 

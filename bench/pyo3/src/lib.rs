@@ -24,6 +24,12 @@ mod bench_pyo3 {
             .ok_or_else(|| PyOverflowError::new_err("add_ints: the sum does not fit in 64 bits"))
     }
 
+    /// `add_ints_pos(a, b, /)`: `add_ints` with positional-only parameters.
+    #[pyfunction(signature = (a, b, /))]
+    fn add_ints_pos(a: i64, b: i64) -> PyResult<i64> {
+        add_ints(a, b)
+    }
+
     /// `sum_list(lst)`: the sum of a list of floats, item by item.
     #[pyfunction]
     fn sum_list(lst: &Bound<'_, PyList>) -> PyResult<f64> {
@@ -52,6 +58,12 @@ mod bench_pyo3 {
     /// `str_roundtrip(s)`: the same text back, through a Rust `&str`.
     #[pyfunction]
     fn str_roundtrip(s: &str) -> &str {
+        s
+    }
+
+    /// `str_roundtrip_pos(s, /)`: `str_roundtrip` with a positional-only parameter.
+    #[pyfunction(signature = (s, /))]
+    fn str_roundtrip_pos(s: &str) -> &str {
         s
     }
 
