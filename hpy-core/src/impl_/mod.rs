@@ -266,7 +266,7 @@ impl<E: Into<Error>> InitResult for core::result::Result<(), E> {
 /// calls match keyword names by identity, as CPython's own argument parser does, and compare
 /// text only when the caller's name is another object. It holds a reference to the interned
 /// `str`, which it never releases, so an identical pointer is always that very name.
-pub struct NameCache(AtomicIsize);
+pub struct NameCache(#[cfg_attr(hpy_abi = "universal", allow(dead_code))] AtomicIsize);
 
 impl NameCache {
     /// An empty entry.
@@ -489,8 +489,8 @@ impl FunctionDescription {
             'names: for j in 0..nkw {
                 // SAFETY: `j` is in range of the live tuple `kwnames`.
                 let name = unsafe { b::kwnames_item(b::RawCtx, kwnames, j) };
-                for i in self.positional_only..N {
-                    if self.names[i].0.load(Ordering::Relaxed) == name._i {
+                for (i, cache) in self.names.iter().enumerate().skip(self.positional_only) {
+                    if cache.0.load(Ordering::Relaxed) == name._i {
                         if !out[i].is_null() {
                             break;
                         }
