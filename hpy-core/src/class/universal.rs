@@ -519,11 +519,13 @@ trampoline!(setter_tramp, HPyFunc_SETTER, setter_impl<F: SetterSlot>, ArgsSetter
     fn(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject, closure: *mut c_void) -> c_int,
     ArgsSetter { a0, a1, closure, result: 0 });
 
-/// `args`, or a dangling (non-NULL, aligned) pointer when there are no arguments: the runtime
-/// may pass NULL then, which a slice cannot start at.
+/// `args`, or a dangling (non-NULL, aligned) pointer if the runtime passed NULL (which it may
+/// do when there are no arguments at all, and which a slice cannot start at). Not replaced
+/// merely because `nargs` is 0: keyword values follow the positional arguments in the same
+/// array.
 #[inline(always)]
-fn args_or_dangling(args: *const HPy, nargs: HPy_ssize_t) -> *const HPy {
-    if nargs == 0 {
+fn args_or_dangling(args: *const HPy) -> *const HPy {
+    if args.is_null() {
         ptr::NonNull::dangling().as_ptr()
     } else {
         args
@@ -590,14 +592,13 @@ unsafe extern "C" fn new_impl<F: NewSlot>(
                     c,
                     &RawArgs {
                         slf: ty,
-                        args: args_or_dangling(args, nargs),
+                        args: args_or_dangling(args),
                         nargs: nargs as usize,
                         kwnames: kw,
                     },
                 )?
             } else {
-                let args =
-                    core::slice::from_raw_parts(args_or_dangling(args, nargs), nargs as usize);
+                let args = core::slice::from_raw_parts(args_or_dangling(args), nargs as usize);
                 with_dict_kwargs(c, ty, args, kw, |a| F::call(c, a))?
             };
             let ty = BorrowedHandle::new(c, ty);
@@ -648,13 +649,13 @@ unsafe extern "C" fn init_impl<F: InitSlot>(
                     &obj,
                     &RawArgs {
                         slf,
-                        args: args_or_dangling(args, nargs),
+                        args: args_or_dangling(args),
                         nargs: nargs as usize,
                         kwnames: HPy::NULL,
                     },
                 );
             }
-            let args = core::slice::from_raw_parts(args_or_dangling(args, nargs), nargs as usize);
+            let args = core::slice::from_raw_parts(args_or_dangling(args), nargs as usize);
             with_dict_kwargs(c, slf, args, kw, |a| F::call(c, &obj, a))
         })
     };
