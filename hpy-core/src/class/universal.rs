@@ -4,7 +4,7 @@
 
 use core::ffi::{CStr, c_int, c_void};
 use core::ptr;
-use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use core::sync::atomic::{AtomicPtr, Ordering};
 
 use super::{
     BinarySlot, ClassCell, GetterSlot, HashSlot, InitSlot, InquirySlot, LenSlot, NewSlot,
@@ -81,36 +81,9 @@ fn is_debug_ctx(c: *mut HPyContext) -> bool {
     debug
 }
 
-/// The last context [`is_pypy_ctx_cached`] looked at, and whether it is one of PyPy's.
-static KNOWN_CTX: AtomicPtr<HPyContext> = AtomicPtr::new(ptr::null_mut());
-static KNOWN_CTX_IS_PYPY: AtomicBool = AtomicBool::new(false);
-
-/// Whether `c` is a context of PyPy's HPy backend, remembering the answer for the last context
-/// asked about (a program sees one or two contexts).
-#[inline(always)]
-fn is_pypy_ctx_cached(c: *mut HPyContext) -> bool {
-    if c == KNOWN_CTX.load(Ordering::Relaxed) {
-        KNOWN_CTX_IS_PYPY.load(Ordering::Relaxed)
-    } else {
-        is_pypy_ctx_first(c)
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn is_pypy_ctx_first(c: *mut HPyContext) -> bool {
-    let pypy = is_pypy_ctx(c);
-    // The flag first: the interpreter lock orders these with the reads above anyway.
-    KNOWN_CTX_IS_PYPY.store(pypy, Ordering::Relaxed);
-    KNOWN_CTX.store(c, Ordering::Relaxed);
-    pypy
-}
-
 /// Whether `c` is a context of PyPy's HPy backend.
 fn is_pypy_ctx(c: *mut HPyContext) -> bool {
-    // SAFETY: the runtime stores a static NUL-terminated name in every context.
-    let name = unsafe { core::ffi::CStr::from_ptr((*c).name) };
-    name.to_bytes().windows(4).any(|w| w == b"PyPy")
+    crate::backend::is_pypy_ctx(c)
 }
 
 /// The payload under HPy's debug mode, which checks that `_HPy_AsStruct_Object` is used only on
@@ -207,7 +180,7 @@ pub(crate) unsafe fn alloc_with<'c, T: PyClass>(
     // On PyPy `data` is the payload, zero-filled. Not so on CPython: for a Python subclass of
     // our type, HPy 0.9.0's CPython runtime returns the object itself there (it treats types it
     // did not create as "legacy"), so there `AsStruct_Object` computes the payload.
-    let cell = if is_pypy_ctx_cached(c) && !data.is_null() {
+    let cell = if crate::backend::is_pypy(ctx.raw()) && !data.is_null() {
         data.cast()
     } else {
         // SAFETY: `obj` is a new instance of `T` or of a subclass.
