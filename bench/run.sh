@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark (bench/README.md): builds every implementation, times them on CPython 3.11
 # and PyPy 3.11, counts instructions with callgrind, measures sizes and build times, and
-# rewrites bench/RESULTS.md. Takes about ten minutes on a 2-core machine.
+# rewrites bench/RESULTS.md. Takes 2-3 minutes on a 2-core machine once built, about 5 from
+# scratch.
 #
 #   bash bench/run.sh            # everything
 #   bash bench/run.sh --smoke    # CI: tiny iteration counts, no clean builds; writes
