@@ -661,7 +661,7 @@ impl<'c> IntoHandle<'c> for bool {
 
 impl<'a, 'c> FromHandle<'a, 'c> for &'a str {
     const EXPECTED: &'static str = "str";
-    #[inline]
+    #[inline(always)]
     fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
         let c = h.ctx().raw();
         // SAFETY: the handle is live.
@@ -678,13 +678,50 @@ impl<'a, 'c> FromHandle<'a, 'c> for &'a str {
         // SAFETY: the runtime returned `len` bytes that stay valid while the handle lives,
         // which `'a` guarantees.
         let bytes = unsafe { std::slice::from_raw_parts(p, len as usize) };
-        if Ctx::IS_UNIVERSAL {
+        if Ctx::IS_UNIVERSAL && !ascii_only(bytes) {
             // CPython's `PyUnicode_AsUTF8AndSize` fails on lone surrogates; PyPy's returns them
-            // encoded anyway (not UTF-8), so universal mode checks.
+            // encoded anyway (not UTF-8), so universal mode checks anything but ASCII.
             return std::str::from_utf8(bytes).map_err(|_| surrogate_error(h));
         }
-        // SAFETY: CPython's `PyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails.
+        // SAFETY: CPython's `PyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails; in universal
+        // mode the bytes were checked (ASCII is UTF-8).
         Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
+    }
+}
+
+/// Whether `bytes` is ASCII: eight bytes at a time, without the alignment prologue of
+/// `<[u8]>::is_ascii`, which costs more than the scan itself on the short strings of most
+/// calls. The last word is read overlapping the previous ones rather than byte by byte.
+#[inline]
+pub(crate) fn ascii_only(bytes: &[u8]) -> bool {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let n = bytes.len();
+    let p = bytes.as_ptr();
+    // SAFETY: every read below lies inside `bytes`: 8-byte words at offsets `i <= n - 8`
+    // (and the last word at `n - 8`), smaller reads only when `n < 8`.
+    unsafe {
+        if n >= 8 {
+            let mut acc = 0u64;
+            let mut i = 0;
+            while i + 8 <= n {
+                acc |= p.add(i).cast::<u64>().read_unaligned();
+                i += 8;
+            }
+            acc |= p.add(n - 8).cast::<u64>().read_unaligned();
+            return acc & HIGH == 0;
+        }
+        let mut acc = 0u64;
+        let mut i = 0;
+        if n >= 4 {
+            acc |= u64::from(p.cast::<u32>().read_unaligned());
+            acc |= u64::from(p.add(n - 4).cast::<u32>().read_unaligned());
+            i = n;
+        }
+        while i < n {
+            acc |= u64::from(*p.add(i));
+            i += 1;
+        }
+        acc & HIGH == 0
     }
 }
 
@@ -1124,5 +1161,27 @@ impl<'c, K: IntoHandle<'c>, V: IntoHandle<'c>, S> IntoHandle<'c> for HashMap<K, 
 impl<'c, K: IntoHandle<'c>, V: IntoHandle<'c>> IntoHandle<'c> for BTreeMap<K, V> {
     fn into_handle(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
         build_dict(ctx, self.into_iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ascii_only_agrees_with_std() {
+        let mut samples: Vec<Vec<u8>> = Vec::new();
+        for n in 0..40 {
+            let base: Vec<u8> = (0..n).map(|i| b'a' + (i % 26) as u8).collect();
+            samples.push(base.clone());
+            for at in 0..n {
+                for bad in [0x80, 0xC3, 0xFF] {
+                    let mut v = base.clone();
+                    v[at] = bad;
+                    samples.push(v);
+                }
+            }
+        }
+        for v in &samples {
+            assert_eq!(super::ascii_only(v), v.is_ascii(), "{v:?}");
+        }
     }
 }

@@ -340,7 +340,8 @@ impl Error {
 
     /// The exception Python raised and left set in the interpreter (an API call returned
     /// NULL or -1).
-    #[inline]
+    #[cold]
+    #[inline(never)]
     pub fn pending() -> Error {
         Error {
             repr: Box::new(Repr::Pending { cause: None }),

@@ -23,19 +23,36 @@ use crate::types::BuiltinType;
 /// says.
 #[inline]
 pub(crate) fn with_cstr<R>(s: &str, f: impl FnOnce(*const c_char) -> R) -> Result<R> {
+    const SHORT: usize = 128;
     let bytes = s.as_bytes();
-    if bytes.contains(&0) {
-        return Err(Error::value_error("embedded null character"));
+    if bytes.len() < SHORT {
+        // The short names and keys of most calls: copied and checked in one pass, into a
+        // buffer that is not zero-filled first.
+        let mut buf = core::mem::MaybeUninit::<[u8; SHORT]>::uninit();
+        let p = buf.as_mut_ptr().cast::<u8>();
+        for (i, &byte) in bytes.iter().enumerate() {
+            if byte == 0 {
+                return Err(embedded_nul());
+            }
+            // SAFETY: `i < bytes.len() < SHORT`.
+            unsafe { p.add(i).write(byte) };
+        }
+        // SAFETY: `bytes.len() < SHORT`; the first `len + 1` bytes are now written.
+        unsafe { p.add(bytes.len()).write(0) };
+        return Ok(f(p.cast()));
     }
-    let mut buf = [0u8; 128];
-    if bytes.len() < buf.len() {
-        buf[..bytes.len()].copy_from_slice(bytes);
-        return Ok(f(buf.as_ptr().cast()));
+    if bytes.contains(&0) {
+        return Err(embedded_nul());
     }
     let mut v = Vec::with_capacity(bytes.len() + 1);
     v.extend_from_slice(bytes);
     v.push(0);
     Ok(f(v.as_ptr().cast()))
+}
+
+#[cold]
+fn embedded_nul() -> Error {
+    Error::value_error("embedded null character")
 }
 
 /// As [`with_cstr`], for an optional string (NULL for `None`).

@@ -646,7 +646,7 @@ impl ClassModel {
             out.items.push(function_impl(krate, &helper, spec));
             slots.push(quote!(#krate::class::call::<#helper>()));
         }
-        slots.push(quote!(#krate::class::destroy::<#ty>()));
+        slots.push(quote!(#krate::class::destroy::<#ty>(#gc)));
         if gc {
             slots.push(quote!(#krate::class::traverse::<#ty>()));
         }
@@ -760,11 +760,11 @@ impl ClassModel {
                     #krate::impl_::ReturnValue::into_raw_result(__slf.load(&__slf.#fid), __ctx)
                 }
             } else {
-                let clone = respan(quote!(::core::clone::Clone::clone(&__slf.#fid)), fty.span());
+                let clone = respan(quote!(::core::clone::Clone::clone(&__s.#fid)), fty.span());
                 quote! {
                     // SAFETY: the runtime calls this getter on instances of the class only.
-                    let __slf = unsafe { #krate::class::borrow_self::<#ty>(__a)? };
-                    #krate::impl_::ReturnValue::into_raw_result(#clone, __ctx)
+                    let __v = unsafe { #krate::class::read_self::<#ty, _>(__a, |__s| #clone)? };
+                    #krate::impl_::ReturnValue::into_raw_result(__v, __ctx)
                 }
             };
             let fname = format!("{name}.{pname}");
@@ -1524,6 +1524,7 @@ fn slot_impl(
         struct #helper;
         impl #krate::class::#tr for #helper {
             #[allow(unreachable_code)]
+            #[inline(always)]
             fn call<'c>(__ctx: #krate::Ctx<'c>, #params) -> #krate::Result<#ret> {
                 #body
             }
@@ -1543,6 +1544,7 @@ fn accessor_impls(
         #[allow(non_camel_case_types)]
         struct #getter;
         impl #krate::class::GetterSlot for #getter {
+            #[inline(always)]
             fn get<'c>(__ctx: #krate::Ctx<'c>, __a: &#krate::Handle<'c>) -> #krate::Result<#krate::ffi::HPy> {
                 #get_body
             }
@@ -1551,6 +1553,7 @@ fn accessor_impls(
         #[allow(non_camel_case_types)]
         struct #setter;
         impl #krate::class::SetterSlot for #setter {
+            #[inline(always)]
             fn set<'c>(
                 __ctx: #krate::Ctx<'c>,
                 __a: &#krate::Handle<'c>,

@@ -562,8 +562,19 @@ impl FunctionSpec {
             .count();
         let has_varargs = self.params.iter().any(|p| p.kind == Kind::VarArgs);
         let has_varkw = self.params.iter().any(|p| p.kind == Kind::VarKw);
+        // The number of leading parameters a call without keywords must pass for every
+        // required parameter to be filled; a required keyword-only parameter makes it larger
+        // than `positional`, which rules out the shortcut for positional-only calls.
+        let complete_from = named
+            .iter()
+            .rposition(|p| p.default.is_none())
+            .map_or(0, |i| i + 1);
+        let keywords_shortcut = !has_varargs && !has_varkw && complete_from <= positional;
 
+        let n_named = names.len();
         let desc = quote! {
+            static __NAMES: [#krate::impl_::NameCache; #n_named] =
+                [const { #krate::impl_::NameCache::new() }; #n_named];
             static __DESC: #krate::impl_::FunctionDescription = #krate::impl_::FunctionDescription {
                 name: #py_name,
                 params: &[#(#names),*],
@@ -572,6 +583,7 @@ impl FunctionSpec {
                 positional: #positional,
                 varargs: #has_varargs,
                 varkw: #has_varkw,
+                names: &__NAMES,
             };
         };
 
@@ -603,15 +615,45 @@ impl FunctionSpec {
                     }
                 }
             }
-            Convention::Keywords => quote! {
-                #desc
-                let mut __slots = [#krate::ffi::HPy::NULL; #n];
-                // SAFETY: the runtime passes `nargs` live arguments followed by one value per
-                // keyword name.
-                let __extra = unsafe {
-                    __DESC.parse(__ctx, __args.args, __args.nargs, __args.kwnames, &mut __slots)?
-                };
-            },
+            Convention::Keywords => {
+                if !keywords_shortcut {
+                    quote! {
+                        #desc
+                        let mut __slots = [#krate::ffi::HPy::NULL; #n];
+                        // SAFETY: the runtime passes `nargs` live arguments followed by one
+                        // value per keyword name.
+                        let __extra = unsafe {
+                            __DESC.parse(__ctx, __args.args, __args.nargs, __args.kwnames, &mut __slots)?
+                        };
+                    }
+                } else {
+                    // The common call, positional arguments only and enough of them, is
+                    // sorted here without calling the general parser.
+                    quote! {
+                        #desc
+                        let mut __slots = [#krate::ffi::HPy::NULL; #n];
+                        if __args.kwnames.is_null()
+                            && __args.nargs >= #complete_from
+                            && __args.nargs <= #positional
+                        {
+                            let mut __i = 0;
+                            while __i < #positional {
+                                if __i < __args.nargs {
+                                    // SAFETY: the runtime passes `nargs` live arguments.
+                                    __slots[__i] = unsafe { *__args.args.add(__i) };
+                                }
+                                __i += 1;
+                            }
+                        } else {
+                            // SAFETY: the runtime passes `nargs` live arguments followed by one
+                            // value per keyword name.
+                            unsafe {
+                                __DESC.parse_into(__ctx, __args.args, __args.nargs, __args.kwnames, &mut __slots)?
+                            };
+                        }
+                    }
+                }
+            }
         };
 
         // One borrowed handle per slot, then one conversion per parameter.
@@ -771,7 +813,11 @@ impl FunctionSpec {
                 },
             })
             .collect();
-        let unused = if self.convention == Convention::Keywords && !has_varargs && !has_varkw {
+        let unused = if self.convention == Convention::Keywords
+            && !has_varargs
+            && !has_varkw
+            && !keywords_shortcut
+        {
             quote!(let _ = &__extra;)
         } else {
             quote!()

@@ -405,6 +405,25 @@ def test_greet_argument_passing(args, kwargs, expected):
     assert hello.greet(*args, **kwargs) == expected
 
 
+class _StrSubclass(str):
+    pass
+
+
+def test_keyword_names_by_identity_and_by_text():
+    """Keyword names are matched by identity with the interned names hpy-core remembers
+    (CPython ABI), and by text for any other name object: a new, not interned str, a str
+    subclass, or the interned one again after those."""
+    for _ in range(REPEAT):
+        assert hello.greet("Bob", punctuation="?") == "Hello, Bob?"
+        fresh = "".join(["punct", "uation"])
+        assert hello.greet("Bob", **{fresh: "."}) == "Hello, Bob."
+        assert hello.greet("Bob", **{_StrSubclass("greeting"): "Hi"}) == "Hi, Bob!"
+        assert hello.greet(**{"".join(["na", "me"]): "Al"}, greeting="Yo") == "Yo, Al!"
+        assert hello.greet(name="Al", punctuation="?", greeting="Yo") == "Yo, Al?"
+        with pytest.raises(TypeError, match=r"multiple values for argument 'name'"):
+            hello.greet("Bob", **{"".join(["na", "me"]): "x"})
+
+
 @pytest.mark.parametrize(
     "args, kwargs, message",
     [

@@ -488,6 +488,24 @@ pub unsafe fn is_true(_c: RawCtx, x: HPy) -> c_int {
 /// See the module contract.
 #[inline(always)]
 pub unsafe fn unicode_from_str(_c: RawCtx, s: &str) -> HPy {
+    // ASCII text: a new compact ASCII str, filled directly (what CPython's own
+    // `_PyUnicode_FromASCII` does). The UTF-8 decoder behind `PyUnicode_FromStringAndSize`
+    // costs about 100 instructions more for a short string.
+    #[cfg(not(hpy_cpyext))]
+    if crate::conv::ascii_only(s.as_bytes()) {
+        // SAFETY: the GIL is held. `PyUnicode_New(n, 127)` returns NULL or a new compact ASCII
+        // str of `n` characters (the shared empty str for 0), whose characters follow the
+        // `PyASCIIObject` header, as `_PyUnicode_COMPACT_DATA` reads them in every CPython
+        // since 3.3; `s` has exactly `n` ASCII bytes, and the terminating NUL is already set.
+        unsafe {
+            let u = py::PyUnicode_New(s.len() as py::Py_ssize_t, 127);
+            if !u.is_null() {
+                let data = u.cast::<py::PyASCIIObject>().add(1).cast::<u8>();
+                core::ptr::copy_nonoverlapping(s.as_ptr(), data, s.len());
+            }
+            return h(u);
+        }
+    }
     // SAFETY: the GIL is held; the pointer and length describe valid UTF-8.
     h(unsafe { py::PyUnicode_FromStringAndSize(s.as_ptr().cast(), s.len() as py::Py_ssize_t) })
 }
@@ -500,6 +518,45 @@ pub unsafe fn unicode_from_str(_c: RawCtx, s: &str) -> HPy {
 pub unsafe fn unicode_as_utf8(_c: RawCtx, x: HPy, len: &mut HPy_ssize_t) -> *const u8 {
     // SAFETY: the GIL is held and `x` is live.
     unsafe { py::PyUnicode_AsUTF8AndSize(o(x), len).cast() }
+}
+
+/// The number of keyword names of a call (`kwnames` is a tuple of str).
+///
+/// # Safety
+/// See the module contract; `kwnames` is the keyword-name tuple of a call.
+#[inline(always)]
+pub unsafe fn kwnames_len(_c: RawCtx, kwnames: HPy) -> usize {
+    // SAFETY: `kwnames` is a live tuple.
+    unsafe { fast::tuple_size(o(kwnames)) }.max(0) as usize
+}
+
+/// Keyword name `j` of a call, borrowed.
+///
+/// # Safety
+/// See the module contract; `kwnames` is the keyword-name tuple of a call, `j` in range.
+#[inline(always)]
+pub unsafe fn kwnames_item(_c: RawCtx, kwnames: HPy, j: usize) -> HPy {
+    // SAFETY: `kwnames` is a live tuple and `j` in range.
+    h(unsafe { fast::tuple_item(o(kwnames), j as py::Py_ssize_t) })
+}
+
+/// A new reference to the interned `str` equal to `x`, or NULL (no exception set) if `x` is
+/// not an exact `str`.
+///
+/// # Safety
+/// See the module contract.
+pub unsafe fn intern_str(_c: RawCtx, x: HPy) -> HPy {
+    // SAFETY: the GIL is held and `x` is live. `PyUnicode_InternInPlace` takes a new reference
+    // and replaces it by the interned object (a new reference too), or leaves it as it is.
+    unsafe {
+        if py::PyUnicode_CheckExact(o(x)) == 0 {
+            return HPy::NULL;
+        }
+        let mut s = o(x);
+        py::Py_INCREF(s);
+        py::PyUnicode_InternInPlace(&mut s);
+        h(s)
+    }
 }
 
 /// `PyUnicode_Check`.

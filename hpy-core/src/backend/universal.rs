@@ -454,15 +454,17 @@ pub unsafe fn is_true(c: RawCtx, h: HPy) -> c_int {
 /// A new `str` from UTF-8.
 ///
 /// HPy 0.9 has no "UTF-8 with a length" constructor: ASCII text goes through
-/// `HPyUnicode_DecodeASCII` (which takes a length), other text without NUL through
-/// `HPyUnicode_FromString` on a NUL-terminated copy, and text with an interior NUL through
-/// `bytes.decode`.
+/// `HPyUnicode_DecodeASCII` (which takes a length; not on PyPy, where it is slow), other text
+/// without NUL through `HPyUnicode_FromString` on a NUL-terminated copy, and text with an
+/// interior NUL through `bytes.decode`.
 ///
 /// # Safety
 /// See the module contract.
 pub unsafe fn unicode_from_str(c: RawCtx, s: &str) -> HPy {
     let bytes = s.as_bytes();
-    if bytes.is_ascii() {
+    // `HPyUnicode_DecodeASCII` is the cheapest constructor on CPython, but costs PyPy about
+    // twice `HPyUnicode_FromString` (which needs a NUL-terminated copy).
+    if crate::conv::ascii_only(bytes) && !is_pypy(c) {
         return call!(
             c,
             ctx_Unicode_DecodeASCII,
@@ -569,6 +571,53 @@ pub unsafe fn tuple_check(c: RawCtx, h: HPy) -> bool {
 #[inline(always)]
 pub unsafe fn dict_check(c: RawCtx, h: HPy) -> bool {
     call!(c, ctx_Dict_Check, h) != 0
+}
+
+/// The last context [`is_pypy`] looked at, and whether it is one of PyPy's.
+static KNOWN_CTX: core::sync::atomic::AtomicPtr<HPyContext> =
+    core::sync::atomic::AtomicPtr::new(ptr::null_mut());
+static KNOWN_CTX_IS_PYPY: core::sync::atomic::AtomicBool =
+    core::sync::atomic::AtomicBool::new(false);
+
+/// Whether `c` is a context of PyPy's HPy backend (where some calls are cheaper than others
+/// than on CPython), remembering the answer for the last context asked about (a program sees
+/// one or two contexts).
+#[inline(always)]
+pub(crate) fn is_pypy(c: RawCtx) -> bool {
+    use core::sync::atomic::Ordering::Relaxed;
+    if c.0 == KNOWN_CTX.load(Relaxed) {
+        KNOWN_CTX_IS_PYPY.load(Relaxed)
+    } else {
+        is_pypy_first(c.0)
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn is_pypy_first(c: *mut HPyContext) -> bool {
+    use core::sync::atomic::Ordering::Relaxed;
+    let pypy = is_pypy_ctx(c);
+    // The flag first: the interpreter lock orders these with the reads in `is_pypy` anyway.
+    KNOWN_CTX_IS_PYPY.store(pypy, Relaxed);
+    KNOWN_CTX.store(c, Relaxed);
+    pypy
+}
+
+/// Whether `c` is a context of PyPy's HPy backend (by its name).
+pub(crate) fn is_pypy_ctx(c: *mut HPyContext) -> bool {
+    // SAFETY: the runtime stores a static NUL-terminated name in every context.
+    let name = unsafe { core::ffi::CStr::from_ptr((*c).name) };
+    name.to_bytes().windows(4).any(|w| w == b"PyPy")
+}
+
+/// The number of keyword names of a call (`kwnames` is a tuple of str).
+///
+/// # Safety
+/// See the module contract; `kwnames` is the keyword-name tuple of a call.
+#[inline(always)]
+pub unsafe fn kwnames_len(c: RawCtx, kwnames: HPy) -> usize {
+    // SAFETY: forwarded contract; a tuple has a length.
+    unsafe { length(c, kwnames) }.max(0) as usize
 }
 
 /// `HPy_Length`: -1 with an exception set on failure.

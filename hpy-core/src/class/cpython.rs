@@ -312,49 +312,90 @@ unsafe extern "C" fn setter_fn<F: SetterSlot>(
     if r.is_some() { 0 } else { -1 }
 }
 
-/// Calls `f` with the arguments of a `tp_new`/`tp_init` call (a tuple and a dict or NULL), in
-/// the vectorcall layout the argument parser reads.
-fn with_tuple_args<'c, R>(
+/// The positional arguments of a `tp_new`/`tp_init` call, as the array of handles the
+/// argument parser reads.
+struct TupleItems {
+    items: *const HPy,
+    n: usize,
+    // PyPy's cpyext has no item array to point into: the (borrowed) items are collected.
+    #[cfg(hpy_cpyext)]
+    _collected: Vec<HPy>,
+}
+
+impl TupleItems {
+    /// # Safety
+    /// `args` is the live argument tuple of the call; it outlives the result.
+    #[inline(always)]
+    unsafe fn new(args: *mut py::PyObject) -> TupleItems {
+        // SAFETY: forwarded contract; the items of a CPython tuple are contiguous.
+        #[cfg(not(hpy_cpyext))]
+        unsafe {
+            TupleItems {
+                items: (*args.cast::<py::PyTupleObject>())
+                    .ob_item
+                    .as_ptr()
+                    .cast::<HPy>(),
+                n: py::PyTuple_GET_SIZE(args) as usize,
+            }
+        }
+        #[cfg(hpy_cpyext)]
+        {
+            // SAFETY: `args` is a live tuple; the tuple keeps its items alive for the call.
+            let n = unsafe { py::PyTuple_Size(args) }.max(0);
+            // SAFETY: as above; `i` is in bounds.
+            let collected: Vec<HPy> = (0..n)
+                .map(|i| h(unsafe { py::PyTuple_GetItem(args, i) }))
+                .collect();
+            TupleItems {
+                items: collected.as_ptr(),
+                n: collected.len(),
+                _collected: collected,
+            }
+        }
+    }
+}
+
+/// Evaluates `$call` with `$a: &RawArgs` bound to the arguments of a `tp_new`/`tp_init` call (a
+/// tuple and a dict or NULL) in the vectorcall layout. A macro rather than a function taking a
+/// closure, so that the common call without keywords inlines `$call`: the closure is only
+/// made for the rare call with keywords.
+macro_rules! with_tuple_args {
+    ($ctx:expr, $slf:expr, $args:expr, $kw:expr, |$a:ident| $call:expr) => {{
+        let (ctx, slf, kw): (Ctx<'_>, HPy, *mut py::PyObject) = ($ctx, $slf, $kw);
+        // SAFETY: CPython passes the live argument tuple of this call.
+        let items = unsafe { TupleItems::new($args) };
+        // SAFETY: `kw` is NULL or a live dict.
+        if kw.is_null() || unsafe { py::PyDict_Size(kw) } == 0 {
+            let $a = &RawArgs {
+                slf,
+                args: items.items,
+                nargs: items.n,
+                kwnames: HPy::NULL,
+            };
+            $call
+        } else {
+            // SAFETY: `items` holds `n` live objects; `kw` is a live dict.
+            unsafe { with_keyword_args(ctx, slf, items.items, items.n, kw, |$a| $call) }
+        }
+    }};
+}
+
+/// The keyword arguments of a `tp_new`/`tp_init` call in the vectorcall layout: kept out of
+/// `with_tuple_args!`, so that the common call without keywords stays small.
+///
+/// # Safety
+/// `items` points to `n` live objects; `kw` is a live dict.
+#[cold]
+#[inline(never)]
+unsafe fn with_keyword_args<'c, R>(
     ctx: Ctx<'c>,
     slf: HPy,
-    args: *mut py::PyObject,
+    items: *const HPy,
+    n: usize,
     kw: *mut py::PyObject,
     f: impl FnOnce(&RawArgs) -> Result<R>,
 ) -> Result<R> {
-    // SAFETY: `args` is a live tuple of this call; its items are contiguous in CPython.
-    #[cfg(not(hpy_cpyext))]
-    let (items, n) = unsafe {
-        let n = py::PyTuple_GET_SIZE(args) as usize;
-        (
-            (*args.cast::<py::PyTupleObject>())
-                .ob_item
-                .as_ptr()
-                .cast::<HPy>(),
-            n,
-        )
-    };
-    // PyPy's cpyext has no item array to point into: collect the (borrowed) items.
-    #[cfg(hpy_cpyext)]
-    let collected: Vec<HPy> = {
-        // SAFETY: `args` is a live tuple; the tuple keeps its items alive for the call.
-        let n = unsafe { py::PyTuple_Size(args) }.max(0);
-        // SAFETY: as above; `i` is in bounds.
-        (0..n)
-            .map(|i| h(unsafe { py::PyTuple_GetItem(args, i) }))
-            .collect()
-    };
-    #[cfg(hpy_cpyext)]
-    let (items, n) = (collected.as_ptr(), collected.len());
-    // SAFETY: `kw` is NULL or a live dict.
-    if kw.is_null() || unsafe { py::PyDict_Size(kw) } == 0 {
-        return f(&RawArgs {
-            slf,
-            args: items,
-            nargs: n,
-            kwnames: HPy::NULL,
-        });
-    }
-    // SAFETY: as above.
+    // SAFETY: forwarded contract.
     let kw = unsafe { BorrowedHandle::new(ctx, h(kw)) };
     let keys = ctx.builtin("tuple")?.call(&[&kw])?;
     let nk = keys.len()?;
@@ -363,7 +404,7 @@ fn with_tuple_args<'c, R>(
         let k = keys.get_item(i)?;
         values.push(kw.get_item(&k)?);
     }
-    // SAFETY: `items` points to `n` live objects.
+    // SAFETY: forwarded contract.
     let mut all: Vec<HPy> = unsafe { core::slice::from_raw_parts(items, n) }.to_vec();
     all.extend(values.iter().map(Handle::as_raw));
     f(&RawArgs {
@@ -380,7 +421,7 @@ unsafe extern "C" fn new_fn<F: NewSlot>(
     kw: *mut py::PyObject,
 ) -> *mut py::PyObject {
     obj_or_null(run(|c| {
-        let value = with_tuple_args(c, h(ty.cast()), args, kw, |a| F::call(c, a))?;
+        let value = with_tuple_args!(c, h(ty.cast()), args, kw, |a| F::call(c, a))?;
         // SAFETY: CPython passes the class being instantiated: `F::Class` or a subclass.
         let ty = unsafe { BorrowedHandle::new(c, h(ty.cast())) };
         // SAFETY: as above.
@@ -396,7 +437,7 @@ unsafe extern "C" fn init_fn<F: InitSlot>(
     let r = run(|c| {
         // SAFETY: `slf` is live for the call.
         let obj = unsafe { BorrowedHandle::new(c, h(slf)) };
-        with_tuple_args(c, h(slf), args, kw, |a| F::call(c, &obj, a))
+        with_tuple_args!(c, h(slf), args, kw, |a| F::call(c, &obj, a))
     });
     if r.is_some() { 0 } else { -1 }
 }
@@ -476,12 +517,9 @@ unsafe extern "C" fn dealloc_fn<T: PyClass>(obj: *mut py::PyObject) {
             .restore(Ctx::from_raw(RawCtx));
             py::PyErr_WriteUnraisable(obj);
         }
-        let free = py::PyType_GetSlot(tp, py::Py_tp_free);
-        let free: py::freefunc = if free.is_null() {
-            py::PyObject_Free
-        } else {
-            core::mem::transmute::<*mut c_void, py::freefunc>(free)
-        };
+        // `tp_free` read directly, as a C type's `tp_dealloc` does (the type object's layout
+        // is CPython's, and cpyext's): `PyType_GetSlot` costs a call and a range check.
+        let free = (*tp).tp_free.unwrap_or(py::PyObject_Free);
         free(obj.cast());
         // Instances of heap types own a reference to their type.
         py::Py_DECREF(tp.cast());
@@ -557,8 +595,10 @@ pub const fn new<F: NewSlot>() -> SlotDef {
 pub const fn init<F: InitSlot>() -> SlotDef {
     slot(py::Py_tp_init, init_fn::<F> as *mut c_void)
 }
-/// `tp_dealloc`: clears the fields, drops the Rust value, frees the object.
-pub const fn destroy<T: PyClass>() -> SlotDef {
+/// `tp_dealloc`: clears the fields, drops the Rust value, frees the object (always installed:
+/// cheaper than CPython's `subtype_dealloc`, whatever `gc` says).
+pub const fn destroy<T: PyClass>(gc: bool) -> SlotDef {
+    let _ = gc;
     slot(py::Py_tp_dealloc, dealloc_fn::<T> as *mut c_void)
 }
 /// `tp_traverse`, for classes with fields (`tp_clear` is always installed: see
@@ -762,7 +802,7 @@ unsafe extern "C" fn call_fn<F: crate::impl_::PyFunction>(
     kw: *mut py::PyObject,
 ) -> *mut py::PyObject {
     obj_or_null(run(|c| {
-        with_tuple_args(c, h(slf), args, kw, |a| F::call(c, a))
+        with_tuple_args!(c, h(slf), args, kw, |a| F::call(c, a))
     }))
 }
 

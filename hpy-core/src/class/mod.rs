@@ -77,13 +77,22 @@ pub struct ClassCell<T> {
     /// initialised. `FULL` is a distinctive word rather than 1 so that the universal backend can
     /// recognise a payload (see `universal.rs`, `locate_payload`).
     state: Cell<usize>,
-    /// 0: free; n > 0: n shared borrows; -1: borrowed mutably.
+    /// [`NO_VALUE`] (0, what a zero-filled payload says): no value; [`FREE`] (1): a value
+    /// nobody borrows; `1 + n`: `n` shared borrows; [`MUT`] (-1): borrowed mutably. One word
+    /// tells whether a borrow may start, so that the hot path of every method is one compare
+    /// (`state` is for the universal backend's payload search and for dropping).
     borrow: Cell<isize>,
     value: UnsafeCell<MaybeUninit<T>>,
 }
 
 /// The state of a payload holding no value (what a zero-filled payload says).
 pub(crate) const EMPTY: usize = 0;
+/// The borrow flag of a payload holding no value.
+const NO_VALUE: isize = 0;
+/// The borrow flag of a value nobody borrows.
+const FREE: isize = 1;
+/// The borrow flag of a value borrowed mutably.
+const MUT: isize = -1;
 /// The state of a payload holding a value: "HPYRSFUL".
 pub(crate) const FULL: usize = 0x4850_5952_5346_554C;
 
@@ -124,7 +133,7 @@ impl<T: PyClass> ClassCell<T> {
         // SAFETY: forwarded contract: the payload is ours to write and holds no value.
         unsafe {
             (*this).value.get().write(MaybeUninit::new(value));
-            (*this).borrow.set(0);
+            (*this).borrow.set(FREE);
             (*this).state.set(FULL);
         }
     }
@@ -139,6 +148,7 @@ impl<T: PyClass> ClassCell<T> {
         unsafe {
             if (*this).state.get() == FULL {
                 (*this).state.set(EMPTY);
+                (*this).borrow.set(NO_VALUE);
                 let value = (*this).value.get();
                 (*value).assume_init_drop();
                 // Leave no trace of the value: a dropped payload reads as a zero-filled one.
@@ -157,6 +167,19 @@ impl<T: PyClass> ClassCell<T> {
         unsafe { ((*this).state.get() == FULL).then(|| (*(*this).value.get()).assume_init_ref()) }
     }
 
+    /// Why a shared borrow cannot start: no value, or a mutable borrow.
+    #[cold]
+    #[inline(never)]
+    fn cannot_borrow(&self) -> Error {
+        if self.borrow.get() == NO_VALUE {
+            Self::not_initialised()
+        } else {
+            Ref::<'_, '_, T>::already_borrowed_mutably()
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
     pub(crate) fn not_initialised() -> Error {
         Error::type_error(format!(
             "this {} object was not initialised by its constructor (it was created without \
@@ -190,24 +213,29 @@ impl<'a, 'c, T: PyClass> Ref<'a, 'c, T> {
     ///
     /// # Safety
     /// `obj` is an instance of `T`'s type or of a subclass of it.
+    #[inline(always)]
     pub(crate) unsafe fn borrow_unchecked(obj: &'a Handle<'c>) -> Result<Self> {
         // SAFETY: forwarded contract.
         let cell = unsafe { &*payload::<T>(obj.ctx(), obj.as_raw())? };
-        if cell.state.get() != FULL {
-            return Err(ClassCell::<T>::not_initialised());
+        let b = cell.borrow.get();
+        if b < FREE {
+            return Err(cell.cannot_borrow());
         }
+        // A frozen class is never borrowed mutably: no count to keep.
         if !T::FROZEN {
-            let b = cell.borrow.get();
-            if b < 0 {
-                return Err(Error::runtime_error(format!(
-                    "cannot borrow this {} object: it is already borrowed mutably (by a method \
-                     taking `&mut self` that is still running)",
-                    T::NAME
-                )));
-            }
             cell.borrow.set(b + 1);
         }
         Ok(Ref { obj, cell })
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn already_borrowed_mutably() -> Error {
+        Error::runtime_error(format!(
+            "cannot borrow this {} object: it is already borrowed mutably (by a method taking \
+             `&mut self` that is still running)",
+            T::NAME
+        ))
     }
 
     /// Borrows the value of `obj`, checking that it is an instance of `T`.
@@ -240,6 +268,7 @@ impl<'a, 'c, T: PyClass> Ref<'a, 'c, T> {
 
 impl<T: PyClass> Deref for Ref<'_, '_, T> {
     type Target = T;
+    #[inline(always)]
     fn deref(&self) -> &T {
         // SAFETY: the cell is initialised (checked at borrow) and not borrowed mutably.
         unsafe { (*self.cell.value.get()).assume_init_ref() }
@@ -247,6 +276,7 @@ impl<T: PyClass> Deref for Ref<'_, '_, T> {
 }
 
 impl<T: PyClass> Drop for Ref<'_, '_, T> {
+    #[inline(always)]
     fn drop(&mut self) {
         if !T::FROZEN {
             self.cell.borrow.set(self.cell.borrow.get() - 1);
@@ -255,30 +285,35 @@ impl<T: PyClass> Drop for Ref<'_, '_, T> {
 }
 
 impl<'a, 'c, T: PyClass> RefMut<'a, 'c, T> {
+    #[cold]
+    #[inline(never)]
+    fn already_borrowed(cell: &ClassCell<T>, b: isize) -> Error {
+        if b == NO_VALUE {
+            return cell.cannot_borrow();
+        }
+        let how = if b < 0 { "mutably" } else { "" };
+        Error::runtime_error(format!(
+            "cannot borrow this {} object mutably: it is already borrowed {how}{}",
+            T::NAME,
+            if b < 0 {
+                ""
+            } else {
+                "(the same object is used twice in this call?)"
+            }
+        ))
+    }
+
     /// Borrows the value of `obj` mutably; `obj` must be an instance of `T`.
     ///
     /// # Safety
     /// `obj` is an instance of `T`'s type or of a subclass of it.
+    #[inline(always)]
     pub(crate) unsafe fn borrow_unchecked(obj: &'a Handle<'c>) -> Result<Self> {
         // SAFETY: forwarded contract.
         let cell = unsafe { &*payload::<T>(obj.ctx(), obj.as_raw())? };
-        if cell.state.get() != FULL {
-            return Err(ClassCell::<T>::not_initialised());
-        }
         match cell.borrow.get() {
-            0 => cell.borrow.set(-1),
-            b => {
-                let how = if b < 0 { "mutably" } else { "" };
-                return Err(Error::runtime_error(format!(
-                    "cannot borrow this {} object mutably: it is already borrowed {how}{}",
-                    T::NAME,
-                    if b < 0 {
-                        ""
-                    } else {
-                        "(the same object is used twice in this call?)"
-                    }
-                )));
-            }
+            FREE => cell.borrow.set(MUT),
+            b => return Err(Self::already_borrowed(cell, b)),
         }
         Ok(RefMut {
             obj,
@@ -317,6 +352,7 @@ impl<'a, 'c, T: PyClass> RefMut<'a, 'c, T> {
 
 impl<T: PyClass> Deref for RefMut<'_, '_, T> {
     type Target = T;
+    #[inline(always)]
     fn deref(&self) -> &T {
         // SAFETY: the cell is initialised and borrowed exclusively by `self`.
         unsafe { (*self.cell.value.get()).assume_init_ref() }
@@ -331,8 +367,9 @@ impl<T: PyClass> DerefMut for RefMut<'_, '_, T> {
 }
 
 impl<T: PyClass> Drop for RefMut<'_, '_, T> {
+    #[inline(always)]
     fn drop(&mut self) {
-        self.cell.borrow.set(0);
+        self.cell.borrow.set(FREE);
     }
 }
 
@@ -380,6 +417,25 @@ pub fn extract_mut<'a, 'c, T: PyClass>(
 pub unsafe fn borrow_self<'a, 'c, T: PyClass>(slf: &'a Handle<'c>) -> Result<Ref<'a, 'c, T>> {
     // SAFETY: forwarded contract.
     unsafe { Ref::borrow_unchecked(slf) }
+}
+
+/// Reads something out of `self` for a field getter (`read` clones the field): checked like a
+/// shared borrow (`RuntimeError` while a `&mut self` method runs), but without taking one, since
+/// nothing can reach the object while `read` runs (it has no context). The conversion of the
+/// result to Python, which may run Python code, happens after the read, on the copy.
+///
+/// # Safety
+/// `slf` is the `self` the runtime passed to a getter of `T`'s type.
+#[inline(always)]
+pub unsafe fn read_self<T: PyClass, R>(slf: &Handle<'_>, read: impl FnOnce(&T) -> R) -> Result<R> {
+    // SAFETY: forwarded contract.
+    let cell = unsafe { &*payload::<T>(slf.ctx(), slf.as_raw())? };
+    if cell.borrow.get() < FREE {
+        return Err(cell.cannot_borrow());
+    }
+    // SAFETY: the value is initialised (checked) and not borrowed mutably (checked); no borrow
+    // can start before `read` returns.
+    Ok(read(unsafe { (*cell.value.get()).assume_init_ref() }))
 }
 
 /// Borrows `self` mutably for a method.
@@ -1092,7 +1148,7 @@ pub(crate) unsafe fn release_export<T: PyClass>(ctx: Ctx<'_>, slf: HPy) {
         let cell = unsafe { &*cell };
         match cell.borrow.get() {
             // The export held the mutable borrow.
-            -1 => cell.borrow.set(0),
+            MUT => cell.borrow.set(FREE),
             b => cell.borrow.set(b - 1),
         }
     }

@@ -37,13 +37,30 @@ macro_rules! ctx_call {
 #[inline(always)]
 pub unsafe fn payload<T: PyClass>(ctx: Ctx<'_>, h: HPy) -> Result<*mut ClassCell<T>> {
     let c = ctx.raw().0;
+    let p = if c == PLAIN_CTX.load(Ordering::Relaxed) {
+        ctx_call!(c, ctx_AsStruct_Object, h).cast()
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { payload_slow(ctx, h) }
+    };
+    if p.is_null() {
+        // PyPy lets `object.__new__(T)` make an instance without any payload.
+        return Err(ClassCell::<T>::not_initialised());
+    }
+    Ok(p)
+}
+
+/// [`payload`] for a context not seen before, or HPy's debug context; NULL for an instance
+/// without a payload.
+///
+/// # Safety
+/// As for [`payload`].
+#[cold]
+#[inline(never)]
+unsafe fn payload_slow<T: PyClass>(ctx: Ctx<'_>, h: HPy) -> *mut ClassCell<T> {
+    let c = ctx.raw().0;
     if c == PLAIN_CTX.load(Ordering::Relaxed) || !is_debug_ctx(c) {
-        let p = ctx_call!(c, ctx_AsStruct_Object, h);
-        if p.is_null() {
-            // PyPy lets `object.__new__(T)` make an instance without any payload.
-            return Err(ClassCell::<T>::not_initialised());
-        }
-        return Ok(p.cast());
+        return ctx_call!(c, ctx_AsStruct_Object, h).cast();
     }
     // SAFETY: forwarded contract.
     unsafe { debug_payload(ctx, h) }
@@ -66,9 +83,7 @@ fn is_debug_ctx(c: *mut HPyContext) -> bool {
 
 /// Whether `c` is a context of PyPy's HPy backend.
 fn is_pypy_ctx(c: *mut HPyContext) -> bool {
-    // SAFETY: the runtime stores a static NUL-terminated name in every context.
-    let name = unsafe { core::ffi::CStr::from_ptr((*c).name) };
-    name.to_bytes().windows(4).any(|w| w == b"PyPy")
+    crate::backend::is_pypy_ctx(c)
 }
 
 /// The payload under HPy's debug mode, which checks that `_HPy_AsStruct_Object` is used only on
@@ -76,7 +91,7 @@ fn is_pypy_ctx(c: *mut HPyContext) -> bool {
 /// "legacy" shape there (see [`locate_payload`]): its payload is one object header after the
 /// object, which `_HPy_AsStruct_Legacy` returns.
 #[cold]
-unsafe fn debug_payload<T: PyClass>(ctx: Ctx<'_>, h: HPy) -> Result<*mut ClassCell<T>> {
+unsafe fn debug_payload<T: PyClass>(ctx: Ctx<'_>, h: HPy) -> *mut ClassCell<T> {
     let c = ctx.raw().0;
     let ty = ctx_call!(c, ctx_Type, h);
     let shape = ctx_call!(c, ctx_Type_GetBuiltinShape, ty);
@@ -86,14 +101,10 @@ unsafe fn debug_payload<T: PyClass>(ctx: Ctx<'_>, h: HPy) -> Result<*mut ClassCe
     if shape == HPyType_BuiltinShape_Legacy && !is_pypy_ctx(c) {
         let obj = ctx_call!(c, ctx_AsStruct_Legacy, h);
         // SAFETY: the payload follows the object header inside the object.
-        Ok(unsafe { obj.cast::<u8>().add(CPYTHON_OBJECT_HEADER).cast() })
+        unsafe { obj.cast::<u8>().add(CPYTHON_OBJECT_HEADER).cast() }
     } else {
-        let p = ctx_call!(c, ctx_AsStruct_Object, h);
-        if p.is_null() {
-            // See `payload`: an instance PyPy made without a payload.
-            return Err(ClassCell::<T>::not_initialised());
-        }
-        Ok(p.cast())
+        // NULL for an instance PyPy made without a payload (see `payload`).
+        ctx_call!(c, ctx_AsStruct_Object, h).cast()
     }
 }
 
@@ -161,15 +172,22 @@ pub(crate) unsafe fn alloc_with<'c, T: PyClass>(
     ty: &Handle<'c>,
     value: T,
 ) -> Result<Handle<'c>> {
+    let c = ctx.raw().0;
     let mut data: *mut c_void = ptr::null_mut();
-    let h = ctx_call!(ctx.raw().0, ctx_New, ty.as_raw(), &mut data);
+    let h = ctx_call!(c, ctx_New, ty.as_raw(), &mut data);
     // SAFETY: the result is NULL or a new reference.
     let obj = unsafe { ctx.check(h)? };
-    // Not `data`: for a Python subclass of our type, HPy 0.9.0's CPython runtime returns the
-    // object itself there (it treats types it did not create as "legacy"); `AsStruct_Object`
-    // always computes the payload of an object-shaped type, and `HPy_New` zero-filled it.
-    // SAFETY: `obj` is a new instance of `T` or of a subclass.
-    unsafe { ClassCell::init(payload::<T>(ctx, obj.as_raw())?, value) };
+    // On PyPy `data` is the payload, zero-filled. Not so on CPython: for a Python subclass of
+    // our type, HPy 0.9.0's CPython runtime returns the object itself there (it treats types it
+    // did not create as "legacy"), so there `AsStruct_Object` computes the payload.
+    let cell = if crate::backend::is_pypy(ctx.raw()) && !data.is_null() {
+        data.cast()
+    } else {
+        // SAFETY: `obj` is a new instance of `T` or of a subclass.
+        unsafe { payload::<T>(ctx, obj.as_raw())? }
+    };
+    // SAFETY: the zero-filled payload of a new instance of `T` or of a subclass.
+    unsafe { ClassCell::init(cell, value) };
     Ok(obj)
 }
 
@@ -501,9 +519,24 @@ trampoline!(setter_tramp, HPyFunc_SETTER, setter_impl<F: SetterSlot>, ArgsSetter
     fn(a0: *mut cpy_PyObject, a1: *mut cpy_PyObject, closure: *mut c_void) -> c_int,
     ArgsSetter { a0, a1, closure, result: 0 });
 
-/// Calls `f` with the arguments of a call that passes keywords as a dict: the keyword values
-/// are appended to the positional ones and their names collected in a tuple, as the
-/// vectorcall convention the argument parser reads.
+/// `args`, or a dangling (non-NULL, aligned) pointer if the runtime passed NULL (which it may
+/// do when there are no arguments at all, and which a slice cannot start at). Not replaced
+/// merely because `nargs` is 0: keyword values follow the positional arguments in the same
+/// array.
+#[inline(always)]
+fn args_or_dangling(args: *const HPy) -> *const HPy {
+    if args.is_null() {
+        ptr::NonNull::dangling().as_ptr()
+    } else {
+        args
+    }
+}
+
+/// Calls `f` with the arguments of a call that passes keywords as a dict (or NULL): the
+/// keyword values are appended to the positional ones and their names collected in a tuple,
+/// as the vectorcall convention the argument parser reads. Out of line: `tp_new`/`tp_init`
+/// handle the call without keywords themselves.
+#[inline(never)]
 fn with_dict_kwargs<'c, R>(
     ctx: Ctx<'c>,
     slf: HPy,
@@ -552,22 +585,20 @@ unsafe extern "C" fn new_impl<F: NewSlot>(
     // SAFETY: called by the runtime with `nargs` live arguments and a dict, a tuple or NULL.
     raw_or_null(unsafe {
         run(ctx, |c| {
-            let value = if kwnames {
+            // The common call, without keywords (or with keyword names: PyPy), is parsed
+            // here; a dict of keywords (CPython) is unpacked out of line first.
+            let value = if kw.is_null() || kwnames {
                 F::call(
                     c,
                     &RawArgs {
                         slf: ty,
-                        args,
+                        args: args_or_dangling(args),
                         nargs: nargs as usize,
                         kwnames: kw,
                     },
                 )?
             } else {
-                let args = if nargs == 0 {
-                    &[][..]
-                } else {
-                    core::slice::from_raw_parts(args, nargs as usize)
-                };
+                let args = core::slice::from_raw_parts(args_or_dangling(args), nargs as usize);
                 with_dict_kwargs(c, ty, args, kw, |a| F::call(c, a))?
             };
             let ty = BorrowedHandle::new(c, ty);
@@ -611,12 +642,20 @@ unsafe extern "C" fn init_impl<F: InitSlot>(
     // SAFETY: called by the runtime with `nargs` live arguments and a dict or NULL.
     let r = unsafe {
         run(ctx, |c| {
-            let args = if nargs == 0 {
-                &[][..]
-            } else {
-                core::slice::from_raw_parts(args, nargs as usize)
-            };
             let obj = BorrowedHandle::new(c, slf);
+            if kw.is_null() {
+                return F::call(
+                    c,
+                    &obj,
+                    &RawArgs {
+                        slf,
+                        args: args_or_dangling(args),
+                        nargs: nargs as usize,
+                        kwnames: HPy::NULL,
+                    },
+                );
+            }
+            let args = core::slice::from_raw_parts(args_or_dangling(args), nargs as usize);
             with_dict_kwargs(c, slf, args, kw, |a| F::call(c, &obj, a))
         })
     };
@@ -872,13 +911,65 @@ pub const fn init<F: InitSlot>() -> HPyDef {
         init_tramp::<F> as cpy_PyCFunction,
     )
 }
-/// `tp_destroy`: drops the Rust value.
-pub const fn destroy<T: PyClass>() -> HPyDef {
+/// `tp_destroy`: drops the Rust value. Left out (see [`SKIPPED`]) for a class whose value
+/// needs no drop and that holds no [`Field`](super::Field) (`gc`): the runtime's own
+/// deallocation is then cheaper (on CPython, `subtype_dealloc` instead of HPy's dealloc
+/// calling `tp_destroy`).
+pub const fn destroy<T: PyClass>(gc: bool) -> HPyDef {
+    if !gc && !core::mem::needs_drop::<T>() {
+        return SKIPPED;
+    }
     slot(
         HPy_tp_destroy,
         destroy_impl::<T> as HPyCFunction,
         destroy_tramp as cpy_PyCFunction,
     )
+}
+
+/// A definition that is not passed to the runtime: the table of a class lists the others
+/// only (see [`defined_pointers`]). Its kind, 0, is none of HPy's.
+pub const SKIPPED: HPyDef = HPyDef {
+    kind: 0,
+    u: HPyDefUnion {
+        slot: HPySlot {
+            slot: 0,
+            impl_: ptr::null(),
+            cpy_trampoline: ptr::null(),
+        },
+    },
+};
+
+/// How many of `defs` are not [`SKIPPED`].
+pub const fn count_defined(defs: &[HPyDef]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while i < defs.len() {
+        if defs[i].kind != 0 {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// The NULL-terminated array of pointers to the definitions of `defs` (stored from `base`)
+/// that are not [`SKIPPED`]; `M` is `count_defined(defs) + 1`.
+pub const fn defined_pointers<const N: usize, const M: usize>(
+    base: *mut HPyDef,
+    defs: &[HPyDef],
+) -> [*mut HPyDef; M] {
+    assert!(defs.len() == N && count_defined(defs) + 1 == M);
+    let mut out = [ptr::null_mut(); M];
+    let mut j = 0;
+    let mut i = 0;
+    while i < N {
+        if defs[i].kind != 0 {
+            out[j] = base.wrapping_add(i);
+            j += 1;
+        }
+        i += 1;
+    }
+    out
 }
 /// `tp_traverse`: visits the fields.
 pub const fn traverse<T: PyClass>() -> HPyDef {
@@ -947,11 +1038,6 @@ const fn value_offset<T>() -> usize {
     core::mem::offset_of!(ClassCell<T>, value)
 }
 
-/// The NULL-terminated pointer array to `N` definitions.
-pub const fn def_pointers<const N: usize, const M: usize>(base: *mut HPyDef) -> [*mut HPyDef; M] {
-    crate::impl_::def_pointers::<N, M>(base)
-}
-
 /// The type specification of `T`.
 pub const fn type_spec<T: PyClass>(
     qualname: &'static CStr,
@@ -1012,8 +1098,10 @@ macro_rules! __hpy_class_spec {
         const __N: usize = __DEFS_LIST.len();
         static __DEFS: $crate::impl_::SyncCell<[__f::HPyDef; __N]> =
             $crate::impl_::SyncCell::new([$($m,)* $($g,)* $($mb,)* $($s,)*]);
-        static __PTRS: $crate::impl_::SyncCell<[*mut __f::HPyDef; __N + 1]> =
-            $crate::impl_::SyncCell::new(__c::def_pointers::<__N, { __N + 1 }>(__DEFS.get().cast()));
+        const __M: usize = __c::count_defined(__DEFS_LIST) + 1;
+        static __PTRS: $crate::impl_::SyncCell<[*mut __f::HPyDef; __M]> = $crate::impl_::SyncCell::new(
+            __c::defined_pointers::<__N, __M>(__DEFS.get().cast(), __DEFS_LIST),
+        );
         static __SPEC: $crate::impl_::SyncCell<__f::HPyType_Spec> = $crate::impl_::SyncCell::new(
             __c::type_spec::<$T>($qualname, $doc, $subclass, $gc, __PTRS.get().cast()),
         );

@@ -5,6 +5,9 @@
 
 use core::cell::UnsafeCell;
 use core::panic::AssertUnwindSafe;
+use core::sync::atomic::AtomicIsize;
+#[cfg(hpy_abi = "cpython")]
+use core::sync::atomic::Ordering;
 
 use crate::backend::{self as b, RawGlobal};
 use crate::conv::{FromHandle, IntoHandle};
@@ -263,6 +266,21 @@ impl<E: Into<Error>> InitResult for core::result::Result<(), E> {
 // ---------------------------------------------------------------------------------------------
 // Argument parsing.
 
+/// The `str` object of one parameter name, remembered the first time a call passes that
+/// keyword (CPython-ABI mode; unused in universal mode, where handles are not objects): later
+/// calls match keyword names by identity, as CPython's own argument parser does, and compare
+/// text only when the caller's name is another object. It holds a reference to the interned
+/// `str`, which it never releases, so an identical pointer is always that very name.
+pub struct NameCache(#[cfg_attr(hpy_abi = "universal", allow(dead_code))] AtomicIsize);
+
+impl NameCache {
+    /// An empty entry.
+    #[allow(clippy::new_without_default)]
+    pub const fn new() -> NameCache {
+        NameCache(AtomicIsize::new(0))
+    }
+}
+
 /// The Python-visible signature of a function, as the macro parsed it.
 pub struct FunctionDescription {
     /// The function's Python name.
@@ -279,6 +297,8 @@ pub struct FunctionDescription {
     pub varargs: bool,
     /// Whether there is a `**kwargs` parameter.
     pub varkw: bool,
+    /// One entry per parameter of `params`: the interned names keywords are matched against.
+    pub names: &'static [NameCache],
 }
 
 /// The extra positional (`*args`) and keyword (`**kwargs`) arguments of a call.
@@ -326,7 +346,10 @@ impl FunctionDescription {
         // SAFETY: forwarded contract.
         let positional = unsafe { core::slice::from_raw_parts(args, nargs) };
         let taken = nargs.min(self.positional);
-        out[..taken].copy_from_slice(&positional[..taken]);
+        // An element-wise copy: a handful of handles, not worth a call to memcpy.
+        for (slot, &arg) in out.iter_mut().zip(&positional[..taken]) {
+            *slot = arg;
+        }
         let varargs = if self.varargs {
             let rest = &positional[taken..];
             // SAFETY: `rest` holds live handles; the result is NULL or a new reference.
@@ -348,49 +371,200 @@ impl FunctionDescription {
         if !kwnames.is_null() {
             // SAFETY: `kwnames` is a live tuple of this call.
             let names = unsafe { BorrowedHandle::new(ctx, kwnames) };
-            let nkw = names.len()?;
+            // SAFETY: as above.
+            let nkw = unsafe { b::kwnames_len(ctx.raw(), kwnames) };
             // SAFETY: the keyword values follow the positional arguments.
             let values = unsafe { core::slice::from_raw_parts(args.add(nargs), nkw) };
             for (j, &value) in values.iter().enumerate() {
-                // `kwnames` is a tuple with one str per keyword value.
-                crate::conv::with_item(&names, j, |name_h| -> Result<()> {
-                    let name: &str = name_h.extract()?;
-                    match self.params[self.positional_only..]
-                        .iter()
-                        .position(|p| *p == name)
-                    {
-                        Some(k) => {
-                            let slot = &mut out[self.positional_only + k];
-                            if !slot.is_null() {
-                                return Err(Error::type_error(format!(
-                                    "{}() got multiple values for argument '{name}'",
-                                    self.name
-                                )));
+                // The caller's name object is, almost always, the interned str we remember.
+                // SAFETY: `kwnames` is a live tuple of `nkw` names of this call.
+                let known = unsafe { self.cached_keyword(ctx, kwnames, j) };
+                let found = match known {
+                    Some(k) => Some(k),
+                    // `kwnames` is a tuple with one str per keyword value.
+                    None => crate::conv::with_item(&names, j, |name_h| {
+                        let name: &str = name_h.extract()?;
+                        let k = self.params[self.positional_only..]
+                            .iter()
+                            .position(|p| *p == name);
+                        match k {
+                            Some(k) => self.remember_keyword(ctx, self.positional_only + k, name_h),
+                            None if self.varkw => {
+                                let d = match &varkw {
+                                    Some(d) => d,
+                                    None => varkw.insert(ctx.dict()?),
+                                };
+                                // SAFETY: `value` is a live argument of this call.
+                                let v = unsafe { BorrowedHandle::new(ctx, value) };
+                                d.set_item(name_h, &*v)?;
                             }
-                            *slot = value;
+                            None => return Err(self.unexpected_keyword(ctx, kwnames, name)),
                         }
-                        None if self.varkw => {
-                            let d = match &varkw {
-                                Some(d) => d,
-                                None => varkw.insert(ctx.dict()?),
-                            };
-                            // SAFETY: `value` is a live argument of this call.
-                            let v = unsafe { BorrowedHandle::new(ctx, value) };
-                            d.set_item(name_h, &*v)?;
-                        }
-                        None => return Err(self.unexpected_keyword(ctx, kwnames, name)),
+                        Ok(k.map(|k| self.positional_only + k))
+                    })?,
+                };
+                if let Some(i) = found {
+                    let slot = &mut out[i];
+                    if !slot.is_null() {
+                        return Err(self.multiple_values(i));
                     }
-                    Ok(())
-                })?;
+                    *slot = value;
+                }
             }
         }
-        let missing: Vec<usize> = (0..self.params.len())
-            .filter(|&i| self.required[i] && out[i].is_null())
-            .collect();
-        if !missing.is_empty() {
+        if self
+            .required
+            .iter()
+            .zip(out.iter())
+            .any(|(&required, slot)| required && slot.is_null())
+        {
+            let missing: Vec<usize> = (0..self.params.len())
+                .filter(|&i| self.required[i] && out[i].is_null())
+                .collect();
             return Err(self.missing(&missing));
         }
         Ok(Extra { varargs, varkw })
+    }
+
+    /// Sorts the arguments of a call into `out`, for a function without `*args` and
+    /// `**kwargs`: [`parse_by_identity`](Self::parse_by_identity), else
+    /// [`parse`](Self::parse). Out of line, so that the code generated for a function keeps
+    /// only its shortcut for positional calls inline.
+    ///
+    /// # Safety
+    /// As for [`parse`](Self::parse).
+    #[inline(never)]
+    pub unsafe fn parse_into<'c, const N: usize>(
+        &'static self,
+        ctx: Ctx<'c>,
+        args: *const HPy,
+        nargs: usize,
+        kwnames: HPy,
+        out: &mut [HPy; N],
+    ) -> Result<()> {
+        // SAFETY: forwarded contract.
+        unsafe {
+            if self.parse_by_identity(args, nargs, kwnames, out) {
+                return Ok(());
+            }
+            self.parse(ctx, args, nargs, kwnames, out).map(drop)
+        }
+    }
+
+    /// Sorts the common call with keywords, in CPython-ABI mode, with pointer comparisons
+    /// only: no `*args` or `**kwargs`, not too many positional arguments, every keyword name
+    /// one of the remembered name objects (see [`NameCache`]), no parameter given twice and
+    /// every required one given. Returns `false`, with `out` all NULL again, for any other call
+    /// (always in universal mode), which [`parse`](Self::parse) then sorts (and reports) in
+    /// full. Generic over the number of parameters so that its loops have constant bounds.
+    ///
+    /// # Safety
+    /// As for [`parse`](Self::parse).
+    #[inline]
+    pub unsafe fn parse_by_identity<const N: usize>(
+        &self,
+        args: *const HPy,
+        nargs: usize,
+        kwnames: HPy,
+        out: &mut [HPy; N],
+    ) -> bool {
+        #[cfg(hpy_abi = "universal")]
+        {
+            let _ = (args, nargs, kwnames, out);
+            false
+        }
+        #[cfg(hpy_abi = "cpython")]
+        {
+            if self.varargs || self.varkw || nargs > self.positional || self.names.len() != N {
+                return false;
+            }
+            for (i, slot) in out.iter_mut().enumerate() {
+                if i < nargs {
+                    // SAFETY: `i < nargs`, and the runtime passes `nargs` live arguments.
+                    *slot = unsafe { *args.add(i) };
+                }
+            }
+            let nkw = if kwnames.is_null() {
+                0
+            } else {
+                // SAFETY: `kwnames` is a live tuple of this call.
+                unsafe { b::kwnames_len(b::RawCtx, kwnames) }
+            };
+            let mut ok = true;
+            'names: for j in 0..nkw {
+                // SAFETY: `j` is in range of the live tuple `kwnames`.
+                let name = unsafe { b::kwnames_item(b::RawCtx, kwnames, j) };
+                for (i, cache) in self.names.iter().enumerate().skip(self.positional_only) {
+                    if cache.0.load(Ordering::Relaxed) == name._i {
+                        if !out[i].is_null() {
+                            break;
+                        }
+                        // SAFETY: the keyword values follow the positional arguments.
+                        out[i] = unsafe { *args.add(nargs + j) };
+                        continue 'names;
+                    }
+                }
+                ok = false;
+                break;
+            }
+            if ok && (0..N).all(|i| !self.required[i] || !out[i].is_null()) {
+                return true;
+            }
+            *out = [HPy::NULL; N];
+            false
+        }
+    }
+
+    /// The parameter (an index into `params`) whose remembered name object is keyword `j` of
+    /// `kwnames`, if any: a pointer comparison per parameter that may be passed by keyword.
+    ///
+    /// # Safety
+    /// `kwnames` is a live tuple of at least `j + 1` names.
+    #[inline(always)]
+    unsafe fn cached_keyword(&self, ctx: Ctx<'_>, kwnames: HPy, j: usize) -> Option<usize> {
+        #[cfg(hpy_abi = "cpython")]
+        {
+            // SAFETY: forwarded contract.
+            let name = unsafe { b::kwnames_item(ctx.raw(), kwnames, j) };
+            self.names
+                .iter()
+                .enumerate()
+                .skip(self.positional_only)
+                .find(|(_, n)| n.0.load(Ordering::Relaxed) == name._i)
+                .map(|(i, _)| i)
+        }
+        #[cfg(hpy_abi = "universal")]
+        {
+            let _ = (ctx, kwnames, j);
+            None
+        }
+    }
+
+    /// After keyword `name` matched parameter `i` by its text: remembers the interned `str`
+    /// of that name for identity matches (CPython-ABI mode; a no-op in universal mode).
+    #[inline]
+    fn remember_keyword(&self, ctx: Ctx<'_>, i: usize, name: &Handle<'_>) {
+        #[cfg(hpy_abi = "cpython")]
+        if let Some(cache) = self.names.get(i)
+            && cache.0.load(Ordering::Relaxed) == 0
+        {
+            // SAFETY: `name` is a live str; the result is NULL or a new reference, which the
+            // cache keeps for the rest of the process.
+            let interned = unsafe { b::intern_str(ctx.raw(), name.as_raw()) };
+            if !interned.is_null() {
+                cache.0.store(interned._i, Ordering::Relaxed);
+            }
+        }
+        #[cfg(hpy_abi = "universal")]
+        let _ = (ctx, i, name);
+    }
+
+    #[cold]
+    fn multiple_values(&self, i: usize) -> Error {
+        Error::type_error(format!(
+            "{}() got multiple values for argument '{}'",
+            self.name, self.params[i]
+        ))
     }
 
     /// How many keyword-only parameters a call passed (for the "too many positional"
@@ -608,6 +782,7 @@ mod tests {
             positional,
             varargs: false,
             varkw: false,
+            names: &[],
         }
     }
 
