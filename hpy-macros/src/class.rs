@@ -760,11 +760,17 @@ impl ClassModel {
                     #krate::impl_::ReturnValue::into_raw_result(__slf.load(&__slf.#fid), __ctx)
                 }
             } else {
+                // Both spanned at the field's type: one that cannot be cloned or converted is
+                // reported there.
                 let clone = respan(quote!(::core::clone::Clone::clone(&__s.#fid)), fty.span());
+                let convert = respan(
+                    quote!(#krate::impl_::ReturnValue::into_raw_result(__v, __ctx)),
+                    fty.span(),
+                );
                 quote! {
                     // SAFETY: the runtime calls this getter on instances of the class only.
                     let __v = unsafe { #krate::class::read_self::<#ty, _>(__a, |__s| #clone)? };
-                    #krate::impl_::ReturnValue::into_raw_result(__v, __ctx)
+                    #convert
                 }
             };
             let fname = format!("{name}.{pname}");
