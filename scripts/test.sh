@@ -24,6 +24,7 @@
 #   e2e         scripts/e2e-readme.sh: a new project from the README's quick start, built into
 #               both kinds of wheel, installed into fresh venvs on CPython 3.11, 3.13 and
 #               PyPy 3.11 and exercised; `maturin develop` and `hpy-build develop`
+#   bench       bench/run.sh --smoke: the benchmark suite with tiny counts (it runs, no timing)
 #
 # Usage: scripts/test.sh [--only STEP[,STEP...]] [--legs LEG[,LEG...]]
 #   --only  run only the given steps (for local iteration; the output says it was not a full
@@ -35,7 +36,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-ALL_STEPS=(fmt clippy cargo-test build pytest e2e)
+ALL_STEPS=(fmt clippy cargo-test build pytest e2e bench)
 ONLY=""
 while [ $# -gt 0 ]; do
     case $1 in
@@ -260,4 +261,11 @@ fi
 # kinds of wheel and exercises them in fresh venvs on CPython 3.11, 3.13 and PyPy 3.11.
 if wanted e2e; then
     run_step "e2e (README quick start)" bash scripts/e2e-readme.sh
+fi
+
+# bench: bench/run.sh --smoke builds every benchmark implementation (C, HPy C in both modes,
+# PyO3, hpy-core in both modes) and runs each measurement mode with tiny counts, so that the
+# benchmark keeps working. Nothing is timed against a threshold.
+if wanted bench; then
+    run_step "bench (smoke)" bash bench/run.sh --smoke
 fi
