@@ -1,0 +1,258 @@
+//! JSON string escaping, with ujson's options, over UTF-8 text.
+//!
+//! Strings arrive as UTF-8 bytes, in which a lone surrogate (a `str` may hold one) is
+//! written as its three-byte form, as Python's `surrogatepass` error handler writes it
+//! ("generalised UTF-8", WTF-8). With `ensure_ascii` every character above U+007F becomes a
+//! `\uXXXX` escape (a UTF-16 pair above U+FFFF; a lone surrogate becomes its own escape, as in
+//! ujson); without it, such characters are copied as they are.
+//!
+//! Always escaped: `"`, `\`, and the control characters U+0000..U+001F (`\b`, `\f`, `\n`,
+//! `\r`, `\t`, else `\u00XX`). U+007F is not. `/` becomes `\/` with `escape_forward_slashes`
+//! (ujson's default), and `<`, `>`, `&` become `\u003c`, `\u003e`, `\u0026` with
+//! `encode_html_chars`.
+
+/// Table entry: copy the byte as it is.
+const COPY: u8 = 0;
+/// Table entry: a byte of a multi-byte UTF-8 sequence that must become `\uXXXX`.
+const NON_ASCII: u8 = 1;
+/// Table entry: `\u00XX` for this ASCII byte.
+const HEX: u8 = b'u';
+
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// A string writer for one set of options: a table that says, for each byte, whether it is
+/// copied or escaped (and how).
+pub struct Escaper {
+    table: [u8; 256],
+}
+
+impl Escaper {
+    /// The escaper for these options.
+    pub fn new(ensure_ascii: bool, html: bool, forward_slashes: bool) -> Escaper {
+        let mut table = [COPY; 256];
+        for b in 0..0x20u8 {
+            table[b as usize] = HEX;
+        }
+        table[0x08] = b'b';
+        table[0x09] = b't';
+        table[0x0a] = b'n';
+        table[0x0c] = b'f';
+        table[0x0d] = b'r';
+        table[b'"' as usize] = b'"';
+        table[b'\\' as usize] = b'\\';
+        if forward_slashes {
+            table[b'/' as usize] = b'/';
+        }
+        if html {
+            for b in [b'<', b'>', b'&'] {
+                table[b as usize] = HEX;
+            }
+        }
+        if ensure_ascii {
+            for b in 0x80..=0xffu8 {
+                table[b as usize] = NON_ASCII;
+            }
+        }
+        Escaper { table }
+    }
+
+    /// Appends `s` as a quoted JSON string. `Err(())` when `s` is not (generalised) UTF-8 at
+    /// a place where a character had to be decoded (only possible with `ensure_ascii`; text
+    /// taken from a `str` always is).
+    #[inline]
+    pub fn write(&self, out: &mut Vec<u8>, s: &[u8]) -> Result<(), ()> {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        let mut start = 0;
+        let mut i = 0;
+        while i < s.len() {
+            // Skip eight plain bytes at a time.
+            while i + 8 <= s.len() && self.plain8(&s[i..i + 8]) {
+                i += 8;
+            }
+            if i >= s.len() {
+                break;
+            }
+            let b = s[i];
+            let action = self.table[b as usize];
+            if action == COPY {
+                i += 1;
+                continue;
+            }
+            out.extend_from_slice(&s[start..i]);
+            if action == NON_ASCII {
+                let (cp, len) = decode_wtf8(&s[i..]).ok_or(())?;
+                write_u_escape(out, cp);
+                i += len;
+            } else {
+                if action == HEX {
+                    out.extend_from_slice(b"\\u00");
+                    out.push(HEX_DIGITS[(b >> 4) as usize]);
+                    out.push(HEX_DIGITS[(b & 0xf) as usize]);
+                } else {
+                    out.push(b'\\');
+                    out.push(action);
+                }
+                i += 1;
+            }
+            start = i;
+        }
+        out.extend_from_slice(&s[start..]);
+        out.push(b'"');
+        Ok(())
+    }
+
+    /// Whether none of these eight bytes needs escaping.
+    #[inline(always)]
+    fn plain8(&self, chunk: &[u8]) -> bool {
+        let mut any = 0u8;
+        for &b in chunk {
+            any |= self.table[b as usize];
+        }
+        any == COPY
+    }
+}
+
+/// Appends `\uXXXX` for a code point (two escapes, a UTF-16 pair, above U+FFFF).
+#[inline]
+fn write_u_escape(out: &mut Vec<u8>, cp: u32) {
+    if cp >= 0x1_0000 {
+        let v = cp - 0x1_0000;
+        write_u16_escape(out, 0xd800 + (v >> 10) as u16);
+        write_u16_escape(out, 0xdc00 + (v & 0x3ff) as u16);
+    } else {
+        write_u16_escape(out, cp as u16);
+    }
+}
+
+#[inline]
+fn write_u16_escape(out: &mut Vec<u8>, u: u16) {
+    out.extend_from_slice(&[
+        b'\\',
+        b'u',
+        HEX_DIGITS[(u >> 12) as usize],
+        HEX_DIGITS[((u >> 8) & 0xf) as usize],
+        HEX_DIGITS[((u >> 4) & 0xf) as usize],
+        HEX_DIGITS[(u & 0xf) as usize],
+    ]);
+}
+
+/// Decodes the character at the start of `s` (which starts with a byte >= 0x80): its code
+/// point and length. Accepts the three-byte forms of surrogates (U+D800..U+DFFF), rejects
+/// overlong forms, stray continuation bytes, truncated sequences and anything above
+/// U+10FFFF.
+#[inline]
+pub fn decode_wtf8(s: &[u8]) -> Option<(u32, usize)> {
+    let b0 = *s.first()?;
+    let cont = |i: usize| -> Option<u32> {
+        let b = *s.get(i)?;
+        (b & 0xc0 == 0x80).then_some(u32::from(b & 0x3f))
+    };
+    match b0 {
+        0xc2..=0xdf => Some(((u32::from(b0 & 0x1f) << 6) | cont(1)?, 2)),
+        0xe0..=0xef => {
+            let cp = (u32::from(b0 & 0x0f) << 12) | (cont(1)? << 6) | cont(2)?;
+            (cp >= 0x800).then_some((cp, 3))
+        }
+        0xf0..=0xf4 => {
+            let cp = (u32::from(b0 & 0x07) << 18) | (cont(1)? << 12) | (cont(2)? << 6) | cont(3)?;
+            (0x1_0000..=0x10_ffff).contains(&cp).then_some((cp, 4))
+        }
+        _ => None,
+    }
+}
+
+/// What a byte string holds, for turning it into a `str`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextKind {
+    /// ASCII only.
+    Ascii,
+    /// UTF-8, without surrogates.
+    Utf8,
+    /// Generalised UTF-8: holds the three-byte form of at least one surrogate (decode it with
+    /// `surrogatepass`).
+    Wtf8,
+    /// Not even generalised UTF-8.
+    Invalid,
+}
+
+/// Classifies `s` (see [`TextKind`]).
+pub fn classify(s: &[u8]) -> TextKind {
+    if s.is_ascii() {
+        return TextKind::Ascii;
+    }
+    if std::str::from_utf8(s).is_ok() {
+        return TextKind::Utf8;
+    }
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] < 0x80 {
+            i += 1;
+            continue;
+        }
+        match decode_wtf8(&s[i..]) {
+            Some((_, len)) => i += len,
+            None => return TextKind::Invalid,
+        }
+    }
+    TextKind::Wtf8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn esc(e: &Escaper, s: &[u8]) -> String {
+        let mut out = Vec::new();
+        e.write(&mut out, s).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn default_options_like_ujson() {
+        let e = Escaper::new(true, false, true);
+        let input = "é/<>&'\"\\\u{8}\u{c}\n\r\t\u{0}\u{1f}\u{7f}\u{2028}\u{2029}";
+        assert_eq!(
+            esc(&e, input.as_bytes()),
+            r#""\u00e9\/<>&'\"\\\b\f\n\r\t\u0000\u001f"#.to_owned() + "\u{7f}" + r#"\u2028\u2029""#
+        );
+        assert_eq!(esc(&e, "😀".as_bytes()), r#""\ud83d\ude00""#);
+        // A lone surrogate, as surrogatepass encodes it.
+        assert_eq!(esc(&e, b"\xed\xa0\x80x"), r#""\ud800x""#);
+        assert_eq!(
+            esc(&e, b"plain text that is long enough"),
+            "\"plain text that is long enough\""
+        );
+    }
+
+    #[test]
+    fn options() {
+        let raw = Escaper::new(false, false, false);
+        assert_eq!(esc(&raw, "é/<>&\u{2028}".as_bytes()), "\"é/<>&\u{2028}\"");
+        let html = Escaper::new(false, true, true);
+        assert_eq!(esc(&html, "é/<>&".as_bytes()), r#""é\/\u003c\u003e\u0026""#);
+    }
+
+    #[test]
+    fn invalid_utf8() {
+        let e = Escaper::new(true, false, true);
+        for bad in [
+            &b"\xff"[..],
+            b"\xc3",
+            b"\xc0\x80",
+            b"\x80",
+            b"\xf4\x90\x80\x80",
+            b"\xe0\x80\x80",
+        ] {
+            assert!(e.write(&mut Vec::new(), bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn classification() {
+        assert_eq!(classify(b"abc"), TextKind::Ascii);
+        assert_eq!(classify("é".as_bytes()), TextKind::Utf8);
+        assert_eq!(classify(b"a\xed\xa0\x80"), TextKind::Wtf8);
+        assert_eq!(classify(b"a\xff"), TextKind::Invalid);
+    }
+}
