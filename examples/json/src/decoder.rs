@@ -197,11 +197,16 @@ impl<'a, 'c> Parser<'a, 'c> {
             return Ok(dict);
         }
         loop {
-            if self.peek() != Some(b'"') {
-                return syntax(
-                    "Key name of object must be 'string' when decoding 'object'",
-                    self.pos,
-                );
+            match self.peek() {
+                Some(b'"') => {}
+                // Another kind of value.
+                Some(b'-' | b'0'..=b'9' | b'[' | b'{' | b't' | b'f' | b'n' | b'N' | b'I') => {
+                    return syntax(
+                        "Key name of object must be 'string' when decoding 'object'",
+                        self.pos,
+                    );
+                }
+                _ => return syntax("Expected object or value", self.pos),
             }
             let key = self.string()?;
             self.skip_ws();

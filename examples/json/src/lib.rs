@@ -155,6 +155,23 @@ pub mod hpyjson {
     /// Which build this is (the test harness checks it).
     #[hpy_core::module_init]
     fn init<'c>(ctx: Ctx<'c>, module: &Handle<'c>) -> Result<()> {
+        // `__all__` also makes the package maturin wraps a CPython-ABI build in re-export
+        // `__version__` (its `from .hpyjson import *` skips underscored names otherwise).
+        module.setattr(
+            "__all__",
+            vec![
+                "dumps",
+                "encode",
+                "dump",
+                "loads",
+                "decode",
+                "load",
+                "JSONDecodeError",
+                "__version__",
+                "ABI",
+                "CONTEXT_NAME",
+            ],
+        )?;
         module.setattr("ABI", hpy_core::ABI)?;
         module.setattr("CONTEXT_NAME", ctx.name())
     }
