@@ -222,6 +222,30 @@ pub mod objects {
         ])
     }
 
+    /// `builtin_instance_checks(obj)`: `is_instance_of_builtin` for every type the context
+    /// names, by the type's name.
+    #[hpy_core::function]
+    fn builtin_instance_checks(obj: &Handle<'_>) -> BTreeMap<&'static str, bool> {
+        [
+            BuiltinType::Object,
+            BuiltinType::Type,
+            BuiltinType::Bool,
+            BuiltinType::Int,
+            BuiltinType::Float,
+            BuiltinType::Str,
+            BuiltinType::Tuple,
+            BuiltinType::List,
+            BuiltinType::Complex,
+            BuiltinType::Bytes,
+            BuiltinType::MemoryView,
+            BuiltinType::Capsule,
+            BuiltinType::Slice,
+        ]
+        .into_iter()
+        .map(|t| (t.name(), obj.is_instance_of_builtin(t)))
+        .collect()
+    }
+
     /// `is_instance(obj, ty)`: `HPy_TypeCheck`.
     #[hpy_core::function]
     fn is_instance<'c>(obj: &Handle<'c>, ty: &Handle<'c>) -> bool {
@@ -613,6 +637,7 @@ pub mod objects {
             .collect()
     }
     // guide:end dict_items
+
 
     /// `dict_ops(d)`: keys, values and a copy of a dict.
     #[hpy_core::function]

@@ -276,6 +276,30 @@ pub unsafe fn type_check(_c: RawCtx, x: HPy, ty: HPy) -> bool {
     unsafe { py::PyObject_TypeCheck(o(x), ty._i as *mut py::PyTypeObject) != 0 }
 }
 
+/// `isinstance(x, t)` for a built-in type: the type's flag where CPython has one (the
+/// `Py*_Check` macros), else `PyObject_TypeCheck`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn is_instance_of_builtin(c: RawCtx, x: HPy, t: super::BuiltinType) -> bool {
+    use super::BuiltinType as T;
+    // SAFETY: `x` is live; the built-in types are static.
+    unsafe {
+        let p = o(x);
+        match t {
+            T::Int => py::PyLong_Check(p) != 0,
+            T::Bool => py::PyBool_Check(p) != 0,
+            T::Str => py::PyUnicode_Check(p) != 0,
+            T::Bytes => py::PyBytes_Check(p) != 0,
+            T::Tuple => py::PyTuple_Check(p) != 0,
+            T::List => py::PyList_Check(p) != 0,
+            T::Type => py::PyType_Check(p) != 0,
+            _ => type_check(c, x, builtin_type(c, t)),
+        }
+    }
+}
+
 /// A new reference to the type of `x`.
 ///
 /// # Safety

@@ -275,6 +275,17 @@ pub unsafe fn type_check(c: RawCtx, h: HPy, ty: HPy) -> bool {
     call!(c, ctx_TypeCheck, h, ty) != 0
 }
 
+/// `isinstance(h, t)` for a built-in type: one `HPy_TypeCheck` with the context's (borrowed)
+/// type.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn is_instance_of_builtin(c: RawCtx, h: HPy, t: super::BuiltinType) -> bool {
+    // SAFETY: forwarded contract; the built-in type is live for the whole call.
+    unsafe { type_check(c, h, builtin_type(c, t)) }
+}
+
 /// `HPy_Type`: a new reference to the type of `h`.
 ///
 /// # Safety
