@@ -153,7 +153,7 @@ pub use handle::{Ctx, Handle};
 ///   renamed dependency such as `hpy = { package = "hpy-core" }` from `Cargo.toml`).
 #[doc(inline)]
 pub use hpy_macros::function;
-pub use iter::Iter;
+pub use iter::{DictIter, Iter};
 pub use object::AttrName;
 pub use types::{BuiltinType, SourceKind};
 

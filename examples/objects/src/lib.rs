@@ -638,6 +638,16 @@ pub mod objects {
     }
     // guide:end dict_items
 
+    /// `dict_walk(d, f)`: `f(key, value)` for every item, with `dict_iter`; the results.
+    #[hpy_core::function]
+    fn dict_walk<'c>(d: &Handle<'c>, f: &Handle<'c>) -> Result<Vec<Handle<'c>>> {
+        let mut out = Vec::new();
+        for item in d.dict_iter()? {
+            let (key, value) = item?;
+            out.push(f.call((&key, &value))?);
+        }
+        Ok(out)
+    }
 
     /// `dict_ops(d)`: keys, values and a copy of a dict.
     #[hpy_core::function]

@@ -2139,6 +2139,77 @@ pub unsafe fn iter_next(_c: RawCtx, it: &mut RawIter) -> HPy {
     }
 }
 
+/// An iteration over a dict's items in progress (`PyDict_Next`).
+pub struct RawDictIter {
+    /// The dict (owned).
+    dict: *mut py::PyObject,
+    /// `PyDict_Next`'s position.
+    pos: py::Py_ssize_t,
+    /// The size at the start, to detect a change.
+    len: py::Py_ssize_t,
+}
+
+/// Starts iterating over the items of a dict; `None` with an exception set on failure (never,
+/// here).
+///
+/// # Safety
+/// See the module contract; `d` is a dict (a subclass too).
+pub unsafe fn dict_iter_new(_c: RawCtx, d: HPy) -> Option<RawDictIter> {
+    // SAFETY: the GIL is held and `d` is a live dict; the iteration owns a new reference.
+    unsafe {
+        Some(RawDictIter {
+            dict: py::Py_NewRef(o(d)),
+            pos: 0,
+            len: py::PyDict_Size(o(d)),
+        })
+    }
+}
+
+/// The next item: 1 with new references in `key` and `value`, 0 at the end, -1 with
+/// `RuntimeError` set when the dict changed size since the iteration started (as
+/// `dict.items()` iterators do).
+///
+/// # Safety
+/// See the module contract; `it` was made by `dict_iter_new`.
+#[inline(always)]
+pub unsafe fn dict_iter_next(
+    _c: RawCtx,
+    it: &mut RawDictIter,
+    key: &mut HPy,
+    value: &mut HPy,
+) -> c_int {
+    // SAFETY: the GIL is held and `it.dict` is alive (owned). `PyDict_Next` checks its position
+    // against the current table, so a dict changed by Python code run between two steps is
+    // read safely; the size check then reports the change. The borrowed key and value get new
+    // references before anything else runs.
+    unsafe {
+        if py::PyDict_Size(it.dict) != it.len {
+            py::PyErr_SetString(
+                py::PyExc_RuntimeError,
+                c"dictionary changed size during iteration".as_ptr(),
+            );
+            return -1;
+        }
+        let mut k = core::ptr::null_mut();
+        let mut v = core::ptr::null_mut();
+        if py::PyDict_Next(it.dict, &mut it.pos, &mut k, &mut v) == 0 {
+            return 0;
+        }
+        *key = h(py::Py_NewRef(k));
+        *value = h(py::Py_NewRef(v));
+        1
+    }
+}
+
+/// Ends a dict iteration.
+///
+/// # Safety
+/// See the module contract; `it` was made by `dict_iter_new`.
+pub unsafe fn dict_iter_close(_c: RawCtx, it: RawDictIter) {
+    // SAFETY: the GIL is held; we own the reference.
+    unsafe { py::Py_DECREF(it.dict) }
+}
+
 /// Ends an iteration.
 ///
 /// # Safety

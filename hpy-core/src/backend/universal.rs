@@ -1916,6 +1916,90 @@ pub unsafe fn iter_next(c: RawCtx, it: &mut RawIter) -> HPy {
     }
 }
 
+/// An iteration over a dict's items in progress. HPy 0.9 has no item iteration: the keys are
+/// taken once (`HPyDict_Keys`), then each value is looked up (`HPy_GetItem`).
+pub struct RawDictIter {
+    /// The dict (owned).
+    dict: HPy,
+    /// Its keys at the start (an owned list).
+    keys: HPy,
+    /// The next index into `keys`.
+    pos: HPy_ssize_t,
+    /// The number of keys.
+    len: HPy_ssize_t,
+}
+
+/// Starts iterating over the items of a dict; `None` with an exception set on failure.
+///
+/// # Safety
+/// See the module contract; `d` is a dict (a subclass too).
+pub unsafe fn dict_iter_new(c: RawCtx, d: HPy) -> Option<RawDictIter> {
+    // SAFETY: forwarded contract; the handles made here are owned by the RawDictIter or closed.
+    unsafe {
+        let keys = dict_keys(c, d);
+        if keys.is_null() {
+            return None;
+        }
+        let len = length(c, keys);
+        if len < 0 {
+            close(c, keys);
+            return None;
+        }
+        Some(RawDictIter {
+            dict: dup(c, d),
+            keys,
+            pos: 0,
+            len,
+        })
+    }
+}
+
+/// The next item: 1 with new handles in `key` and `value`, 0 at the end, -1 with an exception
+/// set (`KeyError` for a key removed since the iteration started).
+///
+/// # Safety
+/// See the module contract; `it` was made by `dict_iter_new` with this context.
+#[inline(always)]
+pub unsafe fn dict_iter_next(
+    c: RawCtx,
+    it: &mut RawDictIter,
+    key: &mut HPy,
+    value: &mut HPy,
+) -> c_int {
+    if it.pos >= it.len {
+        return 0;
+    }
+    // SAFETY: the handles in `it` are open; `keys` is a list of `len` items that nobody else
+    // holds.
+    unsafe {
+        let k = get_item_i(c, it.keys, it.pos);
+        if k.is_null() {
+            return -1;
+        }
+        let v = get_item(c, it.dict, k);
+        if v.is_null() {
+            close(c, k);
+            return -1;
+        }
+        it.pos += 1;
+        *key = k;
+        *value = v;
+        1
+    }
+}
+
+/// Ends a dict iteration.
+///
+/// # Safety
+/// See the module contract; `it` was made by `dict_iter_new` with this context.
+pub unsafe fn dict_iter_close(c: RawCtx, it: RawDictIter) {
+    // SAFETY: the RawDictIter owns its handles.
+    unsafe {
+        close(c, it.keys);
+        close(c, it.dict);
+    }
+}
+
 /// Ends an iteration.
 ///
 /// # Safety
