@@ -13,7 +13,8 @@
 
 use std::borrow::Cow;
 
-use hpy_core::{Ctx, Error, Handle};
+use hpy_core::ffi::wchar_t;
+use hpy_core::{Ctx, Error, Handle, Result};
 
 use crate::escape::decode_wtf8;
 
@@ -52,24 +53,73 @@ fn syntax<T>(msg: impl Into<Cow<'static, str>>, pos: usize) -> PResult<T> {
 pub struct Parser<'a, 'c> {
     ctx: Ctx<'c>,
     s: &'a [u8],
+    /// `s` as a `&str` when it is UTF-8 (nearly always): its slices need no validation.
+    text: Option<&'a str>,
     pos: usize,
     depth: u32,
     /// Unescaped text of the string being decoded.
     scratch: Vec<u8>,
     /// Items of the arrays being decoded (each array uses the top of the stack).
     items: Vec<Handle<'c>>,
+    /// Wide characters of the string being made (see [`str_of`]).
+    wide: Vec<wchar_t>,
+    /// Recently made object keys, by their text (see [`key_slot`]).
+    keys: Vec<Option<(&'a [u8], Handle<'c>)>>,
+}
+
+/// Keys up to this long go through the key cache.
+const KEY_CACHE_MAX_LEN: usize = 64;
+/// The number of slots of the key cache (a power of two).
+const KEY_CACHE_SLOTS: usize = 512;
+
+/// The slot of a key in the key cache: a direct-mapped cache (a key replaces whatever was in
+/// its slot), indexed by the FNV-1a hash of the key's text. Documents repeat the same few keys
+/// in every object; reusing their `str` objects saves making them and hashing them again when
+/// they are inserted (a `str` caches its hash).
+#[inline]
+fn key_slot(key: &[u8]) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in key {
+        h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+    }
+    (h as usize) & (KEY_CACHE_SLOTS - 1)
+}
+
+/// Whether one of the eight bytes of `w` is `"`, `\` or below 0x20.
+#[inline(always)]
+fn special_in_string(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has = |c: u8| {
+        let x = w ^ (ONES * u64::from(c));
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    };
+    (w.wrapping_sub(ONES * 0x20) & !w & HIGHS != 0) || has(b'"') || has(b'\\')
 }
 
 impl<'a, 'c> Parser<'a, 'c> {
-    /// A parser of `s` (UTF-8, or generalised UTF-8 with surrogates).
+    /// A parser of `s` (UTF-8, or generalised UTF-8 with surrogates, or anything else from a
+    /// `bytes` object).
     pub fn new(ctx: Ctx<'c>, s: &'a [u8]) -> Parser<'a, 'c> {
+        Parser::with_text(ctx, s, std::str::from_utf8(s).ok())
+    }
+
+    /// A parser of text already known to be UTF-8.
+    pub fn new_str(ctx: Ctx<'c>, s: &'a str) -> Parser<'a, 'c> {
+        Parser::with_text(ctx, s.as_bytes(), Some(s))
+    }
+
+    fn with_text(ctx: Ctx<'c>, s: &'a [u8], text: Option<&'a str>) -> Parser<'a, 'c> {
         Parser {
             ctx,
             s,
+            text,
             pos: 0,
             depth: 0,
             scratch: Vec::new(),
             items: Vec::new(),
+            wide: Vec::new(),
+            keys: Vec::new(),
         }
     }
 
@@ -188,6 +238,9 @@ impl<'a, 'c> Parser<'a, 'c> {
 
     fn object(&mut self) -> PResult<Handle<'c>> {
         self.enter()?;
+        if self.keys.is_empty() {
+            self.keys.resize_with(KEY_CACHE_SLOTS, || None);
+        }
         self.pos += 1;
         self.skip_ws();
         let dict = self.ctx.dict()?;
@@ -208,7 +261,7 @@ impl<'a, 'c> Parser<'a, 'c> {
                 }
                 _ => return syntax("Expected object or value", self.pos),
             }
-            let key = self.string()?;
+            let key = self.key()?;
             self.skip_ws();
             if self.peek() != Some(b':') {
                 return syntax("No ':' found when decoding object value", self.pos);
@@ -309,11 +362,10 @@ impl<'a, 'c> Parser<'a, 'c> {
             is_float = true;
         }
         self.pos = i;
-        let text = &s[start..i];
         if is_float {
             // The grammar checked above is a subset of what `f64::from_str` accepts.
-            let text = std::str::from_utf8(text).map_err(|_| Error::system_error("number text"))?;
-            let v: f64 = text
+            let v: f64 = self
+                .ascii(start, i)?
                 .parse()
                 .map_err(|_| Error::system_error("number text"))?;
             return Ok(self.ctx.to_py(v)?);
@@ -327,149 +379,204 @@ impl<'a, 'c> Parser<'a, 'c> {
                 return Ok(self.ctx.to_py((acc as i64).wrapping_neg())?);
             }
         }
-        if int_digits == 20 && !negative {
-            let text = std::str::from_utf8(text).map_err(|_| Error::system_error("number text"))?;
-            if let Ok(v) = text.parse::<u64>() {
-                return Ok(self.ctx.to_py(v)?);
-            }
+        let text = self.ascii(start, i)?;
+        if int_digits == 20
+            && !negative
+            && let Ok(v) = text.parse::<u64>()
+        {
+            return Ok(self.ctx.to_py(v)?);
         }
         // Beyond 64 bits: Python's int() parses the digits.
-        let text = std::str::from_utf8(text).map_err(|_| Error::system_error("number text"))?;
         Ok(self.ctx.builtin("int")?.call((text,))?)
+    }
+
+    /// `s[start..end]`, which the caller checked is ASCII, as a `&str`.
+    #[inline]
+    fn ascii(&self, start: usize, end: usize) -> PResult<&'a str> {
+        match self.text {
+            Some(t) => Ok(&t[start..end]),
+            None => std::str::from_utf8(&self.s[start..end])
+                .map_err(|_| Failure::Python(Error::system_error("ASCII text is not UTF-8"))),
+        }
     }
 
     /// A string starting at the current `"`.
     fn string(&mut self) -> PResult<Handle<'c>> {
+        let (start, end) = match self.scan_plain_string()? {
+            Ok(range) => range,
+            Err(_) => return self.string_with_escapes(self.pos),
+        };
+        self.pos = end + 1;
+        self.make_str(start, end)
+    }
+
+    /// An object key: a string, through the key cache when it has no escapes.
+    fn key(&mut self) -> PResult<Handle<'c>> {
+        let (start, end) = match self.scan_plain_string()? {
+            Ok(range) => range,
+            Err(_) => return self.string_with_escapes(self.pos),
+        };
+        self.pos = end + 1;
+        let bytes = &self.s[start..end];
+        if bytes.len() > KEY_CACHE_MAX_LEN {
+            return self.uncached_key(start, end);
+        }
+        let slot = key_slot(bytes);
+        if let Some((cached, h)) = &self.keys[slot]
+            && *cached == bytes
+        {
+            return Ok(h.clone());
+        }
+        let h = self.uncached_key(start, end)?;
+        self.keys[slot] = Some((bytes, h.clone()));
+        Ok(h)
+    }
+
+    fn uncached_key(&mut self, start: usize, end: usize) -> PResult<Handle<'c>> {
+        self.make_str(start, end)
+    }
+
+    /// A `str` of the input's bytes `start..end` (a string without escapes).
+    fn make_str(&mut self, start: usize, end: usize) -> PResult<Handle<'c>> {
+        match self.text {
+            Some(t) => Ok(str_of(self.ctx, &t[start..end], &mut self.wide)?),
+            None => make_str(self.ctx, &self.s[start..end], start, &mut self.wide),
+        }
+    }
+
+    /// Scans the string that starts at the current `"`: `Ok(Ok((start, end)))`, the range of
+    /// its text, when it ends without a backslash; `Ok(Err(i))` at the first backslash.
+    #[inline]
+    fn scan_plain_string(&self) -> PResult<Result<(usize, usize), usize>> {
         let s = self.s;
         let open = self.pos;
         let start = open + 1;
         let mut i = start;
-        // The common case: no escape, so the text is a slice of the input.
         loop {
+            // Eight bytes at a time while none is a quote, a backslash or a control character.
+            while let Some(chunk) = s.get(i..i + 8) {
+                let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+                if special_in_string(w) {
+                    break;
+                }
+                i += 8;
+            }
             match s.get(i) {
                 None => return syntax("Unmatched '\"' when decoding 'string'", open),
-                Some(b'"') => break,
-                Some(b'\\') => return self.string_with_escapes(open, i),
+                Some(b'"') => return Ok(Ok((start, i))),
+                Some(b'\\') => return Ok(Err(i)),
                 Some(&b) if b < 0x20 => {
                     return syntax("Invalid control character in string", i);
                 }
                 Some(_) => i += 1,
             }
         }
-        self.pos = i + 1;
-        make_str(self.ctx, &s[start..i], start)
     }
 
-    /// The rest of a string that has escapes: `i` is the first backslash.
-    fn string_with_escapes(&mut self, open: usize, mut i: usize) -> PResult<Handle<'c>> {
+    /// A string that has escapes, starting at the `"` at `open`. The text is decoded into
+    /// code points (wide characters), from which the `str` is made at once.
+    fn string_with_escapes(&mut self, open: usize) -> PResult<Handle<'c>> {
+        let mut w = std::mem::take(&mut self.wide);
+        w.clear();
+        let mut surrogates = false;
+        let result = self.code_points(open, &mut w, &mut surrogates);
+        let made = match result {
+            Ok(end) => {
+                self.pos = end;
+                str_of_code_points(self.ctx, &w, surrogates, &mut self.scratch)
+                    .map_err(Failure::Python)
+            }
+            Err(e) => Err(e),
+        };
+        self.wide = w;
+        made
+    }
+
+    /// Decodes the string that starts with the `"` at `open` into `out`; the position after
+    /// its closing quote. `surrogates` tells whether a lone surrogate is left in `out`.
+    fn code_points(
+        &self,
+        open: usize,
+        out: &mut Vec<wchar_t>,
+        surrogates: &mut bool,
+    ) -> PResult<usize> {
         let s = self.s;
-        let mut out = std::mem::take(&mut self.scratch);
-        out.clear();
-        out.extend_from_slice(&s[open + 1..i]);
-        // Where the last `\uD8xx` escape was written into `out`, and where it ended in the
-        // input, to pair it with a `\uDCxx` escape that follows at once.
-        let mut high: Option<(usize, u32, usize)> = None;
-        let result = loop {
+        let mut i = open + 1;
+        out.reserve(32);
+        // Where the last `\uD8xx`-`\uDBxx` escape ended in the input, to pair it with a
+        // `\uDCxx`-`\uDFxx` escape that follows at once.
+        let mut high_end = usize::MAX;
+        loop {
             let Some(&b) = s.get(i) else {
-                break syntax("Unmatched '\"' when decoding 'string'", open);
+                return syntax("Unmatched '\"' when decoding 'string'", open);
             };
-            match b {
-                b'"' => {
-                    i += 1;
-                    break Ok(());
-                }
-                b'\\' => {
-                    let esc_start = i;
-                    let Some(&e) = s.get(i + 1) else {
-                        break syntax("Unterminated escape sequence when decoding 'string'", i);
-                    };
-                    i += 2;
-                    let c = match e {
-                        b'"' => b'"',
-                        b'\\' => b'\\',
-                        b'/' => b'/',
-                        b'b' => 0x08,
-                        b'f' => 0x0c,
-                        b'n' => b'\n',
-                        b'r' => b'\r',
-                        b't' => b'\t',
-                        b'u' => {
-                            let mut v: u32 = 0;
-                            for k in 0..4 {
-                                let Some(&h) = s.get(i + k) else {
-                                    return self.fail_string(
-                                        out,
-                                        "Unterminated unicode escape sequence when decoding 'string'",
-                                        i + k,
-                                    );
-                                };
-                                let d = match h {
-                                    b'0'..=b'9' => h - b'0',
-                                    b'a'..=b'f' => h - b'a' + 10,
-                                    b'A'..=b'F' => h - b'A' + 10,
-                                    _ => {
-                                        return self.fail_string(
-                                            out,
-                                            "Unexpected character in unicode escape sequence when decoding 'string'",
-                                            i + k,
-                                        );
-                                    }
-                                };
-                                v = (v << 4) | u32::from(d);
-                            }
-                            i += 4;
-                            match (v, high) {
-                                (0xdc00..=0xdfff, Some((at, hi, end))) if end == esc_start => {
-                                    // A pair: replace the high surrogate written before.
-                                    out.truncate(at);
-                                    let cp = 0x1_0000 + ((hi - 0xd800) << 10) + (v - 0xdc00);
-                                    push_utf8(&mut out, cp);
-                                    high = None;
-                                }
-                                _ => {
-                                    let at = out.len();
-                                    push_utf8(&mut out, v);
-                                    high = (0xd800..=0xdbff).contains(&v).then_some((at, v, i));
-                                }
-                            }
+            if b == b'"' {
+                return Ok(i + 1);
+            }
+            if b == b'\\' {
+                let esc_start = i;
+                let Some(&e) = s.get(i + 1) else {
+                    return syntax("Unterminated escape sequence when decoding 'string'", i);
+                };
+                i += 2;
+                let c: u32 = match e {
+                    b'"' => 0x22,
+                    b'\\' => 0x5c,
+                    b'/' => 0x2f,
+                    b'b' => 0x08,
+                    b'f' => 0x0c,
+                    b'n' => 0x0a,
+                    b'r' => 0x0d,
+                    b't' => 0x09,
+                    b'u' => {
+                        let v = hex4(s, i)?;
+                        i += 4;
+                        if (0xdc00..=0xdfff).contains(&v) && high_end == esc_start {
+                            // A pair: the high surrogate written last becomes the character.
+                            let hi = *out.last().expect("a high surrogate") as u32;
+                            *out.last_mut().expect("a high surrogate") =
+                                (0x1_0000 + ((hi - 0xd800) << 10) + (v - 0xdc00)) as wchar_t;
+                            high_end = usize::MAX;
                             continue;
                         }
-                        _ => {
-                            break syntax(
-                                "Unrecognized escape sequence when decoding 'string'",
-                                esc_start,
-                            );
+                        if (0xd800..=0xdfff).contains(&v) {
+                            *surrogates = true;
                         }
-                    };
-                    out.push(c);
-                }
-                _ if b < 0x20 => break syntax("Invalid control character in string", i),
-                _ => {
-                    // Copy the run up to the next quote or backslash.
-                    let run_start = i;
-                    while let Some(&c) = s.get(i) {
-                        if c == b'"' || c == b'\\' || c < 0x20 {
-                            break;
-                        }
-                        i += 1;
+                        high_end = if (0xd800..=0xdbff).contains(&v) {
+                            i
+                        } else {
+                            usize::MAX
+                        };
+                        out.push(v as wchar_t);
+                        continue;
                     }
-                    out.extend_from_slice(&s[run_start..i]);
-                }
+                    _ => {
+                        return syntax(
+                            "Unrecognized escape sequence when decoding 'string'",
+                            esc_start,
+                        );
+                    }
+                };
+                out.push(c as wchar_t);
+                continue;
             }
-        };
-        if let Err(e) = result {
-            self.scratch = out;
-            return Err(e);
+            if b < 0x20 {
+                return syntax("Invalid control character in string", i);
+            }
+            if b < 0x80 {
+                out.push(wchar_t::from(b));
+                i += 1;
+                continue;
+            }
+            match decode_wtf8(&s[i..]) {
+                Some((cp, len)) => {
+                    *surrogates |= (0xd800..=0xdfff).contains(&cp);
+                    out.push(cp as wchar_t);
+                    i += len;
+                }
+                None => return syntax(invalid_utf8_message(&s[i..]), i),
+            }
         }
-        self.pos = i;
-        let r = make_str(self.ctx, &out, open + 1);
-        self.scratch = out;
-        r
-    }
-
-    fn fail_string<T>(&mut self, scratch: Vec<u8>, msg: &'static str, pos: usize) -> PResult<T> {
-        self.scratch = scratch;
-        syntax(msg, pos)
     }
 }
 
@@ -497,9 +604,14 @@ fn push_utf8(out: &mut Vec<u8>, cp: u32) {
 
 /// A `str` from decoded string text. `origin` is where the text started in the input (for
 /// the position of an invalid byte).
-fn make_str<'c>(ctx: Ctx<'c>, text: &[u8], origin: usize) -> PResult<Handle<'c>> {
+fn make_str<'c>(
+    ctx: Ctx<'c>,
+    text: &[u8],
+    origin: usize,
+    wide: &mut Vec<wchar_t>,
+) -> PResult<Handle<'c>> {
     if let Ok(t) = std::str::from_utf8(text) {
-        return Ok(ctx.str(t)?);
+        return Ok(str_of(ctx, t, wide)?);
     }
     // Surrogates (or invalid bytes, from a `bytes` input).
     let mut i = 0;
@@ -516,6 +628,103 @@ fn make_str<'c>(ctx: Ctx<'c>, text: &[u8], origin: usize) -> PResult<Handle<'c>>
     Ok(ctx.decode_utf8(text, Some("surrogatepass"))?)
 }
 
+/// The value of each byte as a hexadecimal digit, 0xff for a byte that is not one.
+const HEX_VALUE: [u8; 256] = {
+    let mut t = [0xff_u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        t[b'A' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// The four hexadecimal digits of a `\u` escape at `s[i..]`.
+#[inline]
+fn hex4(s: &[u8], i: usize) -> PResult<u32> {
+    if let Some(&[a, b, c, d]) = s.get(i..i + 4) {
+        let (a, b, c, d) = (
+            HEX_VALUE[a as usize],
+            HEX_VALUE[b as usize],
+            HEX_VALUE[c as usize],
+            HEX_VALUE[d as usize],
+        );
+        if (a | b | c | d) & 0xf0 == 0 {
+            return Ok((u32::from(a) << 12)
+                | (u32::from(b) << 8)
+                | (u32::from(c) << 4)
+                | u32::from(d));
+        }
+    }
+    // Where it goes wrong.
+    for k in 0..4 {
+        match s.get(i + k) {
+            None => {
+                return syntax(
+                    "Unterminated unicode escape sequence when decoding 'string'",
+                    i + k,
+                );
+            }
+            Some(&h) if HEX_VALUE[h as usize] == 0xff => {
+                return syntax(
+                    "Unexpected character in unicode escape sequence when decoding 'string'",
+                    i + k,
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    unreachable!("four hexadecimal digits were rejected")
+}
+
+/// A `str` of code points (each in a `wchar_t`); `surrogates` says whether lone surrogates
+/// are among them. `HPyUnicode_FromWideChar` where a `wchar_t` holds any code point (not on
+/// Windows) and no surrogate is involved; else through UTF-8 (generalised, with
+/// `surrogatepass`, for surrogates), using `scratch`.
+fn str_of_code_points<'c>(
+    ctx: Ctx<'c>,
+    cps: &[wchar_t],
+    surrogates: bool,
+    scratch: &mut Vec<u8>,
+) -> Result<Handle<'c>> {
+    if size_of::<wchar_t>() >= 4 && !surrogates {
+        return ctx.str_from_wide(cps);
+    }
+    scratch.clear();
+    for &c in cps {
+        push_utf8(scratch, c as u32);
+    }
+    if surrogates {
+        return ctx.decode_utf8(scratch, Some("surrogatepass"));
+    }
+    match std::str::from_utf8(scratch) {
+        Ok(t) => ctx.str(t),
+        Err(_) => Err(Error::system_error("decoded text is not UTF-8")),
+    }
+}
+
+/// A `str` of `t`. Text that is not ASCII goes through wide characters when a `wchar_t` holds
+/// any code point (not on Windows): `HPyUnicode_FromWideChar` (`PyUnicode_FromWideChar`)
+/// finds the widest character and fills a string of the right kind at once, where CPython's
+/// UTF-8 decoder, which `HPyUnicode_FromString` uses, grows a buffer and then shrinks it
+/// (measured: about half the instructions for non-ASCII strings).
+#[inline]
+fn str_of<'c>(ctx: Ctx<'c>, t: &str, wide: &mut Vec<wchar_t>) -> Result<Handle<'c>> {
+    if size_of::<wchar_t>() < 4 || t.is_ascii() {
+        return ctx.str(t);
+    }
+    wide.clear();
+    // Every `char` fits: `wchar_t` has 32 bits here.
+    wide.extend(t.chars().map(|c| u32::from(c) as wchar_t));
+    ctx.str_from_wide(wide)
+}
+
 /// ujson's message for the invalid UTF-8 sequence at the start of `s`.
 fn invalid_utf8_message(s: &[u8]) -> &'static str {
     match s[0] {
@@ -525,7 +734,7 @@ fn invalid_utf8_message(s: &[u8]) -> &'static str {
         0xc0 | 0xc1 => "Overlong 2-byte UTF-8 sequence detected when decoding 'string'",
         0xf5..=0xf7 => "Code point > U+10FFFF encountered whilst decoding 'string'",
         0xf8..=0xff => "Invalid UTF-8 sequence length when decoding 'string'",
-        0xf4 if s.get(1).is_some_and(|&b| b >= 0x90 && b < 0xc0) => {
+        0xf4 if s.get(1).is_some_and(|&b| (0x90..0xc0).contains(&b)) => {
             "Code point > U+10FFFF encountered whilst decoding 'string'"
         }
         0xe0 if s.get(1).is_some_and(|&b| b < 0xa0)

@@ -261,7 +261,7 @@ impl<'a, 'c> Encoder<'a, 'c> {
         with_text(s, |b| {
             escaper
                 .write(out, b)
-                .map_err(|()| Error::system_error("str text is not UTF-8"))
+                .map_err(|_| Error::system_error("str text is not UTF-8"))
         })
     }
 
@@ -272,7 +272,7 @@ impl<'a, 'c> Encoder<'a, 'c> {
         }
         self.escaper
             .write(&mut self.out, b)
-            .map_err(|()| invalid_bytes(owner))
+            .map_err(|_| invalid_bytes(owner))
     }
 
     /// A newline and the indentation of `level`, when pretty printing.
@@ -294,11 +294,22 @@ impl<'a, 'c> Encoder<'a, 'c> {
         self.newline(self.level + 1);
     }
 
+    /// A list or tuple, item by item by index (`HPy_GetItem_i`; in CPython-ABI mode an exact
+    /// list or tuple is read directly). A list that shrinks meanwhile (through `default`)
+    /// ends early.
     fn write_array(&mut self, seq: &Handle<'c>) -> Result<()> {
         self.out.push(b'[');
+        let n = seq.len()?;
         let mut count = 0;
-        for item in seq.iter()? {
-            let item = item?;
+        while count < n {
+            let item = match seq.get_item(count) {
+                Ok(item) => item,
+                Err(e) if e.matches(self.ctx, Builtin::IndexError) => {
+                    e.discard(self.ctx);
+                    break;
+                }
+                Err(e) => return Err(e),
+            };
             self.before_item(count);
             self.level += 1;
             let r = self.encode(&item);
@@ -319,14 +330,15 @@ impl<'a, 'c> Encoder<'a, 'c> {
         if self.sort_keys {
             let keys = d.dict_keys()?;
             keys.call_method(c"sort", ())?;
-            for key in keys.iter()? {
-                let key = key?;
+            for i in 0..keys.len()? {
+                let key = keys.get_item(i)?;
                 let value = d.get_item(&key)?;
                 self.write_item(count, &key, &value)?;
                 count += 1;
             }
         } else {
-            for (key, value) in d.dict_items()? {
+            for item in d.dict_iter()? {
+                let (key, value) = item?;
                 self.write_item(count, &key, &value)?;
                 count += 1;
             }

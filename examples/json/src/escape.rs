@@ -20,10 +20,29 @@ const HEX: u8 = b'u';
 
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
+/// The error of [`Escaper::write`]: the text is not (generalised) UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidUtf8;
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether one of the eight bytes of `w` equals `c` (bitwise: no false negative, and no false
+/// positive for "any").
+#[inline(always)]
+fn has_byte(w: u64, c: u8) -> bool {
+    let x = w ^ (ONES * u64::from(c));
+    x.wrapping_sub(ONES) & !x & HIGHS != 0
+}
+
 /// A string writer for one set of options: a table that says, for each byte, whether it is
-/// copied or escaped (and how).
+/// copied or escaped (and how), and the same as word tests to skip plain text eight bytes at
+/// a time.
 pub struct Escaper {
     table: [u8; 256],
+    ensure_ascii: bool,
+    html: bool,
+    forward_slashes: bool,
 }
 
 impl Escaper {
@@ -53,63 +72,88 @@ impl Escaper {
                 table[b as usize] = NON_ASCII;
             }
         }
-        Escaper { table }
+        Escaper {
+            table,
+            ensure_ascii,
+            html,
+            forward_slashes,
+        }
     }
 
-    /// Appends `s` as a quoted JSON string. `Err(())` when `s` is not (generalised) UTF-8 at
-    /// a place where a character had to be decoded (only possible with `ensure_ascii`; text
+    /// Whether none of the eight bytes of `w` needs escaping.
+    #[inline(always)]
+    fn plain_word(&self, w: u64) -> bool {
+        // Bytes below 0x20 (exact for "any": a borrow only runs into higher bytes, above a
+        // true hit).
+        let control = w.wrapping_sub(ONES * 0x20) & !w & HIGHS != 0;
+        let mut dirty = control || has_byte(w, b'"') || has_byte(w, b'\\');
+        if self.ensure_ascii {
+            dirty |= w & HIGHS != 0;
+        }
+        if self.forward_slashes {
+            dirty |= has_byte(w, b'/');
+        }
+        if self.html {
+            dirty |= has_byte(w, b'<') || has_byte(w, b'>') || has_byte(w, b'&');
+        }
+        !dirty
+    }
+
+    /// Appends `s` as a quoted JSON string. `Err` when `s` is not (generalised) UTF-8 at a
+    /// place where a character had to be decoded (only possible with `ensure_ascii`; text
     /// taken from a `str` always is).
     #[inline]
-    pub fn write(&self, out: &mut Vec<u8>, s: &[u8]) -> Result<(), ()> {
-        out.reserve(s.len() + 2);
+    pub fn write(&self, out: &mut Vec<u8>, s: &[u8]) -> Result<(), InvalidUtf8> {
+        // The worst case: every byte becomes a six-byte escape (as ujson reserves).
+        out.reserve(s.len() * 6 + 2);
         out.push(b'"');
         let mut start = 0;
         let mut i = 0;
         while i < s.len() {
-            // Skip eight plain bytes at a time.
-            while i + 8 <= s.len() && self.plain8(&s[i..i + 8]) {
+            // Skip plain text eight bytes at a time...
+            while let Some(chunk) = s.get(i..i + 8) {
+                let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+                if !self.plain_word(w) {
+                    break;
+                }
                 i += 8;
             }
-            if i >= s.len() {
-                break;
-            }
-            let b = s[i];
-            let action = self.table[b as usize];
-            if action == COPY {
-                i += 1;
-                continue;
-            }
-            out.extend_from_slice(&s[start..i]);
-            if action == NON_ASCII {
-                let (cp, len) = decode_wtf8(&s[i..]).ok_or(())?;
-                write_u_escape(out, cp);
-                i += len;
-            } else {
-                if action == HEX {
-                    out.extend_from_slice(b"\\u00");
-                    out.push(HEX_DIGITS[(b >> 4) as usize]);
-                    out.push(HEX_DIGITS[(b & 0xf) as usize]);
-                } else {
-                    out.push(b'\\');
-                    out.push(action);
+            // ... then go byte by byte through the next eight (at least), which hold
+            // something to escape.
+            let stop = (i + 8).min(s.len());
+            while i < stop {
+                let b = s[i];
+                let action = self.table[b as usize];
+                if action == COPY {
+                    i += 1;
+                    continue;
                 }
-                i += 1;
+                out.extend_from_slice(&s[start..i]);
+                if action == NON_ASCII {
+                    let (cp, len) = decode_wtf8(&s[i..]).ok_or(InvalidUtf8)?;
+                    write_u_escape(out, cp);
+                    i += len;
+                } else {
+                    if action == HEX {
+                        out.extend_from_slice(&[
+                            b'\\',
+                            b'u',
+                            b'0',
+                            b'0',
+                            HEX_DIGITS[(b >> 4) as usize],
+                            HEX_DIGITS[(b & 0xf) as usize],
+                        ]);
+                    } else {
+                        out.extend_from_slice(&[b'\\', action]);
+                    }
+                    i += 1;
+                }
+                start = i;
             }
-            start = i;
         }
         out.extend_from_slice(&s[start..]);
         out.push(b'"');
         Ok(())
-    }
-
-    /// Whether none of these eight bytes needs escaping.
-    #[inline(always)]
-    fn plain8(&self, chunk: &[u8]) -> bool {
-        let mut any = 0u8;
-        for &b in chunk {
-            any |= self.table[b as usize];
-        }
-        any == COPY
     }
 }
 

@@ -86,7 +86,7 @@ fn dumps_impl<'c>(
 fn loads_impl<'c>(ctx: Ctx<'c>, obj: &Handle<'c>) -> Result<Handle<'c>> {
     if obj.is_str() {
         return match obj.to_str() {
-            Ok(s) => decode_bytes(ctx, obj, s.as_bytes()),
+            Ok(s) => decode_parsed(ctx, obj, s.as_bytes(), decoder::Parser::new_str(ctx, s)),
             Err(e) => {
                 // Lone surrogates: decode their surrogatepass form, as ujson does.
                 e.discard(ctx);
@@ -112,7 +112,17 @@ fn loads_impl<'c>(ctx: Ctx<'c>, obj: &Handle<'c>) -> Result<Handle<'c>> {
 
 /// Decodes UTF-8 text; a syntax error becomes `JSONDecodeError` with its position.
 fn decode_bytes<'c>(ctx: Ctx<'c>, doc: &Handle<'c>, text: &[u8]) -> Result<Handle<'c>> {
-    match decoder::Parser::new(ctx, text).parse() {
+    decode_parsed(ctx, doc, text, decoder::Parser::new(ctx, text))
+}
+
+/// Runs `parser` over `text`; a syntax error becomes `JSONDecodeError` with its position.
+fn decode_parsed<'c>(
+    ctx: Ctx<'c>,
+    doc: &Handle<'c>,
+    text: &[u8],
+    parser: decoder::Parser<'_, 'c>,
+) -> Result<Handle<'c>> {
+    match parser.parse() {
         Ok(v) => Ok(v),
         Err(decoder::Failure::Python(e)) => Err(e),
         Err(decoder::Failure::Syntax { msg, pos }) => Err(decode_error(ctx, doc, text, &msg, pos)),

@@ -205,9 +205,28 @@ def outcome(f, *args, **kwargs):
         return "error", type(e)
 
 
+def has_unsortable_keys(value) -> bool:
+    """Whether some dict in `value` has keys that `sorted()` cannot order (str and int...)."""
+    if isinstance(value, dict):
+        try:
+            sorted(value)
+        except TypeError:
+            return True
+        return any(has_unsortable_keys(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(has_unsortable_keys(v) for v in value)
+    return False
+
+
 @needs_ujson
 @given(ujson_values, ujson_options())
 def test_dumps_matches_ujson(value, opts):
+    if opts.get("sort_keys") and has_unsortable_keys(value):
+        # ujson 6.1 bug: when sorting the keys fails inside a container, it goes on and may
+        # return invalid JSON (`[{,"x"]`) instead of raising; hpyjson raises the TypeError.
+        with pytest.raises(TypeError):
+            hpyjson.dumps(value, **opts)
+        return
     assert outcome(hpyjson.dumps, value, **opts) == outcome(ujson.dumps, value, **opts)
 
 
