@@ -637,21 +637,7 @@ impl<'a, 'c> FromHandle<'a, 'c> for &'a str {
     const EXPECTED: &'static str = "str";
     #[inline]
     fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
-        let c = h.ctx().raw();
-        // SAFETY: the handle is live.
-        if !unsafe { b::unicode_check(c, h.as_raw()) } {
-            return Err(type_mismatch(h, "str"));
-        }
-        let mut len = 0;
-        // SAFETY: the handle is a live str.
-        let p = unsafe { b::unicode_as_utf8(c, h.as_raw(), &mut len) };
-        if p.is_null() {
-            // Lone surrogates: the UnicodeEncodeError stays pending.
-            return Err(Error::pending());
-        }
-        // SAFETY: the runtime returned `len` bytes that stay valid while the handle lives,
-        // which `'a` guarantees.
-        let bytes = unsafe { std::slice::from_raw_parts(p, len as usize) };
+        let bytes = str_utf8_buffer(h)?;
         if Ctx::IS_UNIVERSAL {
             // CPython's `PyUnicode_AsUTF8AndSize` fails on lone surrogates; PyPy's returns them
             // encoded anyway (not UTF-8), so universal mode checks.
@@ -660,6 +646,31 @@ impl<'a, 'c> FromHandle<'a, 'c> for &'a str {
         // SAFETY: CPython's `PyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails.
         Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
     }
+}
+
+/// The UTF-8 buffer of a `str` (`HPyUnicode_AsUTF8AndSize`), borrowed for as long as the
+/// handle is: UTF-8, except that PyPy returns lone surrogates in their three-byte form where
+/// CPython raises `UnicodeEncodeError` (left pending). `TypeError` for anything but a `str`.
+#[inline]
+pub(crate) fn str_utf8_buffer<'a>(h: &'a Handle<'_>) -> Result<&'a [u8]> {
+    let c = h.ctx().raw();
+    // SAFETY: the handle is live.
+    if !unsafe { b::unicode_check(c, h.as_raw()) } {
+        return Err(type_mismatch(h, "str"));
+    }
+    let mut len = 0;
+    // SAFETY: the handle is a live str.
+    let p = unsafe { b::unicode_as_utf8(c, h.as_raw(), &mut len) };
+    if p.is_null() {
+        // Lone surrogates: the UnicodeEncodeError stays pending.
+        return Err(Error::pending());
+    }
+    if len == 0 {
+        return Ok(&[]);
+    }
+    // SAFETY: the runtime returned `len` bytes that stay valid while the handle lives, which
+    // the borrow `'a` of the handle guarantees.
+    Ok(unsafe { std::slice::from_raw_parts(p, len as usize) })
 }
 
 /// The error CPython raises for a `str` with lone surrogates: `str.encode('utf-8')` raises the

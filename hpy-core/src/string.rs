@@ -24,6 +24,26 @@ impl<'c> Handle<'c> {
         <&str>::from_handle(self)
     }
 
+    /// The text of a `str` as UTF-8 bytes, borrowed for as long as the handle is (no copy),
+    /// without the check [`to_str`](Self::to_str) makes in universal mode.
+    ///
+    /// The bytes are UTF-8 with one exception: a string with lone surrogates (`'\ud800'`)
+    /// raises `UnicodeEncodeError` on CPython, while PyPy's HPy returns them in their
+    /// three-byte form (what `s.encode('utf-8', 'surrogatepass')` gives). `to_str` turns that
+    /// into the error CPython raises, at the cost of a UTF-8 check of every string in universal
+    /// mode; code that copes with the three-byte forms itself (an encoder that escapes them,
+    /// say) saves that pass. `TypeError` for anything but a `str`.
+    ///
+    /// ```
+    /// # fn demo<'c>(s: &hpy_core::Handle<'c>) -> hpy_core::Result<usize> {
+    /// let utf8: &[u8] = s.to_str_bytes()?;
+    /// Ok(utf8.iter().filter(|&&b| b == b'/').count())
+    /// # }
+    /// ```
+    pub fn to_str_bytes(&self) -> Result<&[u8]> {
+        crate::conv::str_utf8_buffer(self)
+    }
+
     /// The character at index `i` of a `str` (`HPyUnicode_ReadChar`; `IndexError` out of
     /// range). A lone surrogate comes back as `U+FFFD`.
     pub fn read_char(&self, i: usize) -> Result<char> {

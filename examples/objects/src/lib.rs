@@ -1191,6 +1191,13 @@ pub mod objects {
     }
     // guide:end strings
 
+    /// `str_bytes(s)`: the UTF-8 of a str, borrowed without a check (`to_str_bytes`), copied
+    /// into `bytes`.
+    #[hpy_core::function]
+    fn str_bytes<'c>(ctx: Ctx<'c>, s: &Handle<'c>) -> Result<Handle<'c>> {
+        ctx.bytes(s.to_str_bytes()?)
+    }
+
     /// `encode_ascii(s)`.
     #[hpy_core::function]
     fn encode_ascii<'c>(s: &Handle<'c>) -> Result<Handle<'c>> {

@@ -120,6 +120,20 @@ def test_strings():
     raises_repeatedly(pytest, UnicodeEncodeError, objects.encode_ascii, "é")
 
 
+def test_str_bytes():
+    for s in ["", "abc", "héllo wörld", "€uro 🎉", "x" * 10000]:
+        assert objects.str_bytes(s) == s.encode()
+    raises_repeatedly(pytest, TypeError, objects.str_bytes, b"bytes")
+    # A lone surrogate: CPython raises, PyPy's HPy gives its three-byte (surrogatepass) form.
+    try:
+        got = objects.str_bytes("a\ud800")
+    except UnicodeEncodeError:
+        pass
+    else:
+        assert sys.implementation.name == "pypy"
+        assert got == "a\ud800".encode("utf-8", "surrogatepass")
+
+
 def test_decodings():
     data = "h\xe9llo".encode("latin-1")
     ascii_, latin1, utf8, fs = objects.decodings(data)
