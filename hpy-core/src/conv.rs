@@ -638,12 +638,15 @@ impl<'a, 'c> FromHandle<'a, 'c> for &'a str {
     #[inline]
     fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
         let bytes = str_utf8_buffer(h)?;
-        if Ctx::IS_UNIVERSAL {
+        // SAFETY: the context is live.
+        if Ctx::IS_UNIVERSAL && !unsafe { b::runtime_utf8_is_valid(h.ctx().raw()) } {
             // CPython's `PyUnicode_AsUTF8AndSize` fails on lone surrogates; PyPy's returns them
-            // encoded anyway (not UTF-8), so universal mode checks.
+            // encoded anyway (not UTF-8), so universal mode checks on other runtimes.
             return std::str::from_utf8(bytes).map_err(|_| surrogate_error(h));
         }
-        // SAFETY: CPython's `PyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails.
+        // SAFETY: CPython's `PyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails: in
+        // CPython-ABI mode, and in universal mode where `runtime_utf8_is_valid` says the
+        // runtime is CPython.
         Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
     }
 }

@@ -946,6 +946,15 @@ impl Default for RawGlobal {
     }
 }
 
+/// Whether `PyUnicode_AsUTF8AndSize` returns valid UTF-8 (or fails): always here.
+///
+/// # Safety
+/// Always safe; `unsafe` for symmetry with the universal backend.
+#[inline(always)]
+pub unsafe fn runtime_utf8_is_valid(_c: RawCtx) -> bool {
+    true
+}
+
 /// The context name, for messages.
 ///
 /// # Safety

@@ -882,6 +882,35 @@ pub unsafe fn ctx_name(c: RawCtx) -> &'static str {
     name.to_str().unwrap_or("HPy context")
 }
 
+/// Whether the runtime is CPython (through `hpy.universal`, in its universal, debug or trace
+/// mode), whose `HPyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails, so that `&str`
+/// conversions need not check the bytes again (PyPy's returns lone surrogates in their
+/// three-byte form; other runtimes are not trusted). Decided from the name of the first
+/// context asked, once per process: one process runs one runtime.
+///
+/// # Safety
+/// See the module contract.
+#[inline]
+pub unsafe fn runtime_utf8_is_valid(c: RawCtx) -> bool {
+    use core::sync::atomic::{AtomicU8, Ordering};
+    /// 0: not decided yet, 1: CPython, 2: another runtime.
+    static CPYTHON_RUNTIME: AtomicU8 = AtomicU8::new(0);
+    match CPYTHON_RUNTIME.load(Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => {
+            // SAFETY: forwarded contract.
+            let name = unsafe { ctx_name(c) };
+            let cpython = matches!(
+                name,
+                "HPy Universal ABI (CPython backend)" | "HPy Debug Mode ABI" | "HPy Trace Mode ABI"
+            );
+            CPYTHON_RUNTIME.store(if cpython { 1 } else { 2 }, Ordering::Relaxed);
+            cpython
+        }
+    }
+}
+
 /// The global context pointer the CPython trampolines pass to
 /// `ctx_CallRealFunctionFromTrampoline`; set by `HPyInitGlobalContext_<module>`.
 pub static TRAMPOLINE_CTX: core::sync::atomic::AtomicPtr<HPyContext> =
