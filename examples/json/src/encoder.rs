@@ -125,12 +125,6 @@ impl<'a, 'c> Encoder<'a, 'c> {
                 return self.write_str_object(o);
             }
             if o.is_instance_of_builtin(BuiltinType::Int) {
-                if o.is_instance_of_builtin(BuiltinType::Bool) {
-                    let v: bool = o.extract()?;
-                    self.out
-                        .extend_from_slice(if v { b"true" } else { b"false" });
-                    return Ok(());
-                }
                 return self.write_int(o);
             }
             if o.is_instance_of_builtin(BuiltinType::Float) {
@@ -213,9 +207,16 @@ impl<'a, 'c> Encoder<'a, 'c> {
         ty.as_ref().is_some_and(|t| o.is_instance(t))
     }
 
-    /// An `int`: 64 bits directly, anything larger through its decimal `str`.
+    /// An `int` (or a `bool`): 64 bits directly, anything larger through its decimal `str`.
     fn write_int(&mut self, o: &Handle<'c>) -> Result<()> {
         match o.extract::<i64>() {
+            // Only 0 and 1 may be a bool: the others save the test (a context call in
+            // universal mode).
+            Ok(v @ (0 | 1)) if o.is_instance_of_builtin(BuiltinType::Bool) => {
+                self.out
+                    .extend_from_slice(if v == 1 { b"true" } else { b"false" });
+                return Ok(());
+            }
             Ok(v) => {
                 write_i64(&mut self.out, v);
                 return Ok(());
@@ -386,11 +387,13 @@ impl<'a, 'c> Encoder<'a, 'c> {
     }
 }
 
-/// Runs `f` with the text of a `str` as (generalised) UTF-8: borrowed from the object, or, for
-/// a string with lone surrogates, from `s.encode('utf-8', 'surrogatepass')`.
+/// Runs `f` with the text of a `str` as (generalised) UTF-8: borrowed from the object (without
+/// a UTF-8 check: on PyPy lone surrogates come in their three-byte form, which the escaper
+/// handles), or, where the runtime refuses a string with lone surrogates (CPython), from
+/// `s.encode('utf-8', 'surrogatepass')`.
 pub fn with_text<'c, R>(s: &Handle<'c>, f: impl FnOnce(&[u8]) -> Result<R>) -> Result<R> {
-    match s.to_str() {
-        Ok(text) => f(text.as_bytes()),
+    match s.to_str_bytes() {
+        Ok(text) => f(text),
         Err(e) => {
             e.discard(s.ctx());
             let b = s.call_method(c"encode", ("utf-8", "surrogatepass"))?;
