@@ -155,6 +155,7 @@ pub use handle::{Ctx, Handle};
 pub use hpy_macros::function;
 pub use iter::{DictIter, Iter};
 pub use object::AttrName;
+pub use string::StrData;
 pub use types::{BuiltinType, SourceKind};
 
 /// Turns an inline `mod name { ... }` into a Python extension module.

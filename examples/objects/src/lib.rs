@@ -1198,6 +1198,19 @@ pub mod objects {
         ctx.bytes(s.to_str_bytes()?)
     }
 
+    /// `str_data_of(s)`: how the runtime stores the text (`str_data`): the kind and its units.
+    #[hpy_core::function]
+    fn str_data_of(s: &Handle<'_>) -> Result<(&'static str, Vec<u32>)> {
+        use hpy_core::StrData;
+        Ok(match s.str_data()? {
+            StrData::Ascii(t) => ("ascii", t.bytes().map(u32::from).collect()),
+            StrData::Latin1(b) => ("latin1", b.iter().map(|&c| u32::from(c)).collect()),
+            StrData::Ucs2(u) => ("ucs2", u.iter().map(|&c| u32::from(c)).collect()),
+            StrData::Ucs4(u) => ("ucs4", u.to_vec()),
+            StrData::Utf8(b) => ("utf8", b.iter().map(|&c| u32::from(c)).collect()),
+        })
+    }
+
     /// `encode_ascii(s)`.
     #[hpy_core::function]
     fn encode_ascii<'c>(s: &Handle<'c>) -> Result<Handle<'c>> {

@@ -526,6 +526,54 @@ pub unsafe fn unicode_as_utf8(_c: RawCtx, x: HPy, len: &mut HPy_ssize_t) -> *con
     unsafe { py::PyUnicode_AsUTF8AndSize(o(x), len).cast() }
 }
 
+/// How a `str` stores its text (see `crate::StrData`): a pointer and a length in code units.
+#[cfg_attr(hpy_cpyext, allow(dead_code))] // cpyext: UTF-8 only
+pub enum RawStrData {
+    /// ASCII (1 byte per character).
+    Ascii(*const u8, usize),
+    /// Latin-1 (1 byte per character, some above 0x7F).
+    Latin1(*const u8, usize),
+    /// UCS-2.
+    Ucs2(*const u16, usize),
+    /// UCS-4.
+    Ucs4(*const u32, usize),
+    /// UTF-8 (`PyUnicode_AsUTF8AndSize`).
+    Utf8(*const u8, usize),
+}
+
+/// The text of a `str` as CPython stores it (kind and data of the compact representation), or,
+/// for a string not in that form (a legacy string before 3.12; anything on PyPy's cpyext,
+/// whose strings are not CPython's), its UTF-8. `None` with an exception set on failure.
+///
+/// # Safety
+/// See the module contract; `x` is a str.
+#[inline(always)]
+pub unsafe fn str_data(_c: RawCtx, x: HPy) -> Option<RawStrData> {
+    let p = o(x);
+    // SAFETY: the GIL is held and `x` is a live str; a ready string's kind, length and data
+    // are those of its canonical representation, valid while the string lives.
+    #[cfg(not(hpy_cpyext))]
+    #[allow(deprecated)]
+    unsafe {
+        if py::PyUnicode_IS_READY(p) != 0 {
+            let n = py::PyUnicode_GET_LENGTH(p) as usize;
+            let data = py::PyUnicode_DATA(p);
+            return Some(match py::PyUnicode_KIND(p) {
+                py::PyUnicode_1BYTE_KIND if py::PyUnicode_IS_ASCII(p) != 0 => {
+                    RawStrData::Ascii(data.cast(), n)
+                }
+                py::PyUnicode_1BYTE_KIND => RawStrData::Latin1(data.cast(), n),
+                py::PyUnicode_2BYTE_KIND => RawStrData::Ucs2(data.cast(), n),
+                _ => RawStrData::Ucs4(data.cast(), n),
+            });
+        }
+    }
+    let mut n = 0;
+    // SAFETY: as above.
+    let u = unsafe { py::PyUnicode_AsUTF8AndSize(p, &mut n) };
+    (!u.is_null()).then(|| RawStrData::Utf8(u.cast(), n as usize))
+}
+
 /// `PyUnicode_Check`.
 ///
 /// # Safety

@@ -525,6 +525,33 @@ pub unsafe fn unicode_as_utf8(c: RawCtx, h: HPy, len: &mut HPy_ssize_t) -> *cons
     call!(c, ctx_Unicode_AsUTF8AndSize, h, len).cast()
 }
 
+/// How a `str` stores its text: universal mode only has its UTF-8.
+#[allow(dead_code)] // the same variants as the CPython backend's
+pub enum RawStrData {
+    /// ASCII (never made here).
+    Ascii(*const u8, usize),
+    /// Latin-1 (never made here).
+    Latin1(*const u8, usize),
+    /// UCS-2 (never made here).
+    Ucs2(*const u16, usize),
+    /// UCS-4 (never made here).
+    Ucs4(*const u32, usize),
+    /// UTF-8 (`HPyUnicode_AsUTF8AndSize`).
+    Utf8(*const u8, usize),
+}
+
+/// The UTF-8 of a `str` (`HPyUnicode_AsUTF8AndSize`); `None` with an exception set on failure.
+///
+/// # Safety
+/// See the module contract; `h` is a str.
+#[inline(always)]
+pub unsafe fn str_data(c: RawCtx, h: HPy) -> Option<RawStrData> {
+    let mut n = 0;
+    // SAFETY: forwarded contract.
+    let u = unsafe { unicode_as_utf8(c, h, &mut n) };
+    (!u.is_null()).then_some(RawStrData::Utf8(u, n as usize))
+}
+
 /// `HPyUnicode_Check`.
 ///
 /// # Safety
