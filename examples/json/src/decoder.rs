@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use hpy_core::ffi::wchar_t;
 use hpy_core::{Ctx, Error, Handle, Result};
 
-use crate::escape::decode_wtf8;
+use crate::escape::{decode_wtf8, push_utf8};
 
 /// The deepest nesting of arrays and objects accepted (ujson's limit).
 pub const MAX_DEPTH: u32 = 1024;
@@ -577,28 +577,6 @@ impl<'a, 'c> Parser<'a, 'c> {
                 None => return syntax(invalid_utf8_message(&s[i..]), i),
             }
         }
-    }
-}
-
-/// Appends a code point (a surrogate too, in its three-byte form) as UTF-8.
-fn push_utf8(out: &mut Vec<u8>, cp: u32) {
-    if cp < 0x80 {
-        out.push(cp as u8);
-    } else if cp < 0x800 {
-        out.extend_from_slice(&[0xc0 | (cp >> 6) as u8, 0x80 | (cp & 0x3f) as u8]);
-    } else if cp < 0x1_0000 {
-        out.extend_from_slice(&[
-            0xe0 | (cp >> 12) as u8,
-            0x80 | ((cp >> 6) & 0x3f) as u8,
-            0x80 | (cp & 0x3f) as u8,
-        ]);
-    } else {
-        out.extend_from_slice(&[
-            0xf0 | (cp >> 18) as u8,
-            0x80 | ((cp >> 12) & 0x3f) as u8,
-            0x80 | ((cp >> 6) & 0x3f) as u8,
-            0x80 | (cp & 0x3f) as u8,
-        ]);
     }
 }
 

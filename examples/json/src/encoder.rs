@@ -18,7 +18,7 @@
 //! | an object with `__json__()` | the `str` (or `bytes`) it returns, inserted as it is |
 //! | anything else | `default(obj)` when given (at most three times in a row), else `TypeError` |
 
-use hpy_core::{Builtin, BuiltinType, Ctx, Error, Handle, Result};
+use hpy_core::{Builtin, BuiltinType, Ctx, Error, Handle, Result, StrData};
 
 use crate::escape::{Escaper, TextKind, classify};
 use crate::number::{write_f64, write_i64, write_u64};
@@ -256,14 +256,37 @@ impl<'a, 'c> Encoder<'a, 'c> {
         Ok(())
     }
 
-    /// A `str` object as a JSON string.
+    /// A `str` object as a JSON string, read in the form the runtime keeps it (CPython's own
+    /// one-, two- or four-byte units in CPython-ABI mode, UTF-8 otherwise).
     fn write_str_object(&mut self, s: &Handle<'c>) -> Result<()> {
+        let data = match s.str_data() {
+            Ok(d) => d,
+            Err(e) => {
+                // CPython in universal mode refuses the UTF-8 of a string with lone
+                // surrogates: take their surrogatepass form.
+                e.discard(self.ctx);
+                let b = s.call_method(c"encode", ("utf-8", "surrogatepass"))?;
+                return self.write_text(&b, b.as_bytes()?);
+            }
+        };
         let (out, escaper) = (&mut self.out, &self.escaper);
-        with_text(s, |b| {
-            escaper
-                .write(out, b)
-                .map_err(|_| Error::system_error("str text is not UTF-8"))
-        })
+        match data {
+            StrData::Ascii(t) => escaper.write(out, t.as_bytes()),
+            StrData::Utf8(b) => escaper.write(out, b),
+            StrData::Latin1(u) => {
+                escaper.write_units(out, u);
+                Ok(())
+            }
+            StrData::Ucs2(u) => {
+                escaper.write_units(out, u);
+                Ok(())
+            }
+            StrData::Ucs4(u) => {
+                escaper.write_units(out, u);
+                Ok(())
+            }
+        }
+        .map_err(|_| Error::system_error("str text is not UTF-8"))
     }
 
     /// UTF-8 text (from `bytes`) as a JSON string; `UnicodeDecodeError` if it is not.

@@ -157,6 +157,64 @@ impl Escaper {
     }
 }
 
+impl Escaper {
+    /// Appends a string given as code points (`u8`, `u16` or `u32` units of CPython's own
+    /// representation, lone surrogates included) as a quoted JSON string. Characters above
+    /// U+007F become `\uXXXX` escapes with `ensure_ascii`, else UTF-8 (a lone surrogate in its
+    /// three-byte form).
+    #[inline]
+    pub fn write_units<T: Copy + Into<u32>>(&self, out: &mut Vec<u8>, units: &[T]) {
+        out.reserve(units.len() * 6 + 2);
+        out.push(b'"');
+        for &u in units {
+            let cp: u32 = u.into();
+            if cp < 0x80 {
+                let b = cp as u8;
+                match self.table[cp as usize] {
+                    COPY => out.push(b),
+                    HEX => out.extend_from_slice(&[
+                        b'\\',
+                        b'u',
+                        b'0',
+                        b'0',
+                        HEX_DIGITS[(b >> 4) as usize],
+                        HEX_DIGITS[(b & 0xf) as usize],
+                    ]),
+                    action => out.extend_from_slice(&[b'\\', action]),
+                }
+            } else if self.ensure_ascii {
+                write_u_escape(out, cp);
+            } else {
+                push_utf8(out, cp);
+            }
+        }
+        out.push(b'"');
+    }
+}
+
+/// Appends a code point (a surrogate too, in its three-byte form) as UTF-8.
+#[inline]
+pub fn push_utf8(out: &mut Vec<u8>, cp: u32) {
+    if cp < 0x80 {
+        out.push(cp as u8);
+    } else if cp < 0x800 {
+        out.extend_from_slice(&[0xc0 | (cp >> 6) as u8, 0x80 | (cp & 0x3f) as u8]);
+    } else if cp < 0x1_0000 {
+        out.extend_from_slice(&[
+            0xe0 | (cp >> 12) as u8,
+            0x80 | ((cp >> 6) & 0x3f) as u8,
+            0x80 | (cp & 0x3f) as u8,
+        ]);
+    } else {
+        out.extend_from_slice(&[
+            0xf0 | (cp >> 18) as u8,
+            0x80 | ((cp >> 12) & 0x3f) as u8,
+            0x80 | ((cp >> 6) & 0x3f) as u8,
+            0x80 | (cp & 0x3f) as u8,
+        ]);
+    }
+}
+
 /// Appends `\uXXXX` for a code point (two escapes, a UTF-16 pair, above U+FFFF).
 #[inline]
 fn write_u_escape(out: &mut Vec<u8>, cp: u32) {
@@ -275,6 +333,33 @@ mod tests {
         assert_eq!(esc(&raw, "é/<>&\u{2028}".as_bytes()), "\"é/<>&\u{2028}\"");
         let html = Escaper::new(false, true, true);
         assert_eq!(esc(&html, "é/<>&".as_bytes()), r#""é\/\u003c\u003e\u0026""#);
+    }
+
+    #[test]
+    fn code_units_like_utf8() {
+        for ensure_ascii in [true, false] {
+            let e = Escaper::new(ensure_ascii, true, true);
+            let text = "a\"/<é\u{7f}\u{1}€😀";
+            let mut from_utf8 = Vec::new();
+            e.write(&mut from_utf8, text.as_bytes()).unwrap();
+            let units: Vec<u32> = text.chars().map(u32::from).collect();
+            let mut from_units = Vec::new();
+            e.write_units(&mut from_units, &units);
+            assert_eq!(from_units, from_utf8);
+            let latin1: Vec<u8> = "aé/".chars().map(|c| c as u8).collect();
+            let mut a = Vec::new();
+            e.write_units(&mut a, &latin1);
+            let mut b = Vec::new();
+            e.write(&mut b, "aé/".as_bytes()).unwrap();
+            assert_eq!(a, b);
+        }
+        // A lone surrogate unit.
+        let mut out = Vec::new();
+        Escaper::new(true, false, true).write_units(&mut out, &[0xd800u16]);
+        assert_eq!(out, br#""\ud800""#);
+        let mut out = Vec::new();
+        Escaper::new(false, false, true).write_units(&mut out, &[0xd800u16]);
+        assert_eq!(out, b"\"\xed\xa0\x80\"");
     }
 
     #[test]
