@@ -909,33 +909,65 @@ pub unsafe fn ctx_name(c: RawCtx) -> &'static str {
     name.to_str().unwrap_or("HPy context")
 }
 
-/// Whether the runtime is CPython (through `hpy.universal`, in its universal, debug or trace
-/// mode), whose `HPyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails, so that `&str`
-/// conversions need not check the bytes again (PyPy's returns lone surrogates in their
-/// three-byte form; other runtimes are not trusted). Decided from the name of the first
-/// context asked, once per process: one process runs one runtime.
+/// The runtime this process runs, as far as the backend cares.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Runtime {
+    /// CPython, through `hpy.universal` (in its universal, debug or trace mode).
+    CPython,
+    /// PyPy's built-in HPy.
+    PyPy,
+    /// Anything else (GraalPy...).
+    Other,
+}
+
+/// The runtime, decided from the name of the first context asked, once per process (one
+/// process runs one runtime).
+///
+/// # Safety
+/// See the module contract.
+#[inline]
+unsafe fn runtime(c: RawCtx) -> Runtime {
+    use core::sync::atomic::{AtomicU8, Ordering};
+    /// 0: not decided yet, else 1 + the `Runtime` index.
+    static RUNTIME: AtomicU8 = AtomicU8::new(0);
+    match RUNTIME.load(Ordering::Relaxed) {
+        1 => Runtime::CPython,
+        2 => Runtime::PyPy,
+        3 => Runtime::Other,
+        _ => {
+            // SAFETY: forwarded contract.
+            let name = unsafe { ctx_name(c) };
+            let r = if matches!(
+                name,
+                "HPy Universal ABI (CPython backend)" | "HPy Debug Mode ABI" | "HPy Trace Mode ABI"
+            ) {
+                Runtime::CPython
+            } else if name.contains("PyPy") {
+                Runtime::PyPy
+            } else {
+                Runtime::Other
+            };
+            let code = match r {
+                Runtime::CPython => 1,
+                Runtime::PyPy => 2,
+                Runtime::Other => 3,
+            };
+            RUNTIME.store(code, Ordering::Relaxed);
+            r
+        }
+    }
+}
+
+/// Whether the runtime is CPython, whose `HPyUnicode_AsUTF8AndSize` returns valid UTF-8 or
+/// fails, so that `&str` conversions need not check the bytes again (PyPy's returns lone
+/// surrogates in their three-byte form; other runtimes are not trusted).
 ///
 /// # Safety
 /// See the module contract.
 #[inline]
 pub unsafe fn runtime_utf8_is_valid(c: RawCtx) -> bool {
-    use core::sync::atomic::{AtomicU8, Ordering};
-    /// 0: not decided yet, 1: CPython, 2: another runtime.
-    static CPYTHON_RUNTIME: AtomicU8 = AtomicU8::new(0);
-    match CPYTHON_RUNTIME.load(Ordering::Relaxed) {
-        1 => true,
-        2 => false,
-        _ => {
-            // SAFETY: forwarded contract.
-            let name = unsafe { ctx_name(c) };
-            let cpython = matches!(
-                name,
-                "HPy Universal ABI (CPython backend)" | "HPy Debug Mode ABI" | "HPy Trace Mode ABI"
-            );
-            CPYTHON_RUNTIME.store(if cpython { 1 } else { 2 }, Ordering::Relaxed);
-            cpython
-        }
-    }
+    // SAFETY: forwarded contract.
+    unsafe { runtime(c) == Runtime::CPython }
 }
 
 /// The global context pointer the CPython trampolines pass to
@@ -1992,7 +2024,24 @@ pub struct RawDictIter {
 pub unsafe fn dict_iter_new(c: RawCtx, d: HPy) -> Option<RawDictIter> {
     // SAFETY: forwarded contract; the handles made here are owned by the RawDictIter or closed.
     unsafe {
-        let keys = dict_keys(c, d);
+        // PyPy's HPyDict_Keys makes `list(dict.keys(d))` with two generic calls (about 300 ns
+        // even for an empty dict, measured on 7.3.19): there, skip empty dicts, and make the
+        // list as `list(d)`, one call. CPython's (`PyDict_Keys`) is the faster way there.
+        let on_pypy = runtime(c) == Runtime::PyPy;
+        if on_pypy && length(c, d) == 0 {
+            // Nothing to iterate: `keys` holds the dict itself (never indexed, closed at the end).
+            return Some(RawDictIter {
+                dict: dup(c, d),
+                keys: dup(c, d),
+                pos: 0,
+                len: 0,
+            });
+        }
+        let keys = if on_pypy {
+            call(c, (*c.0).h_ListType, &d, 1, HPy::NULL, false)
+        } else {
+            dict_keys(c, d)
+        };
         if keys.is_null() {
             return None;
         }
