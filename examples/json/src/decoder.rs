@@ -373,7 +373,11 @@ impl<'a, 'c> Parser<'a, 'c> {
         if int_digits <= 19 {
             // `acc` is exact.
             if !negative {
-                return Ok(self.ctx.to_py(acc)?);
+                // `HPyLong_FromInt64_t` where it fits: PyPy's unsigned constructor is slower.
+                return Ok(match i64::try_from(acc) {
+                    Ok(v) => self.ctx.to_py(v)?,
+                    Err(_) => self.ctx.to_py(acc)?,
+                });
             }
             if acc <= 1u64 << 63 {
                 return Ok(self.ctx.to_py((acc as i64).wrapping_neg())?);
