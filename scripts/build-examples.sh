@@ -16,7 +16,9 @@
 #                                 examples' tests run it too (test_binary.py)
 #   build/venv/<leg>/             the leg's runtime + pytest + the leg's wheels, installed by pip
 #                                 with their dependencies (hpy==0.9.0 for universal wheels on
-#                                 CPython; nothing on PyPy, which has hpy.universal built in)
+#                                 CPython; nothing on PyPy, which has hpy.universal built in),
+#                                 + the packages the examples' tests name in
+#                                 tests/requirements*.txt (see install_test_requirements)
 #
 # A build listed in KNOWN_FAILURES (scripts/legs.sh) may fail: its folder then holds only a
 # BUILD-FAILED file with maturin's output, its legs get no venv, and scripts/test.sh reports
@@ -138,8 +140,40 @@ dists_in() {
     done
 }
 
+# install_test_requirements LEG VENV: the extra packages the examples' test suites use.
+#   examples/<name>/tests/requirements.txt           installed in every leg; a failure stops
+#                                                     the script (e.g. hypothesis)
+#   examples/<name>/tests/requirements-optional.txt  one package a line, each installed from
+#                                                     a wheel only (--only-binary: no slow
+#                                                     source builds) where one exists for the
+#                                                     leg's runtime, else skipped (e.g. the
+#                                                     reference libraries ujson and orjson,
+#                                                     which have no PyPy wheels); the tests
+#                                                     skip what needs a missing package
+# pip's cache keeps reruns to seconds.
+install_test_requirements() {
+    local leg=$1 venv=$2 name req line
+    for name in "${EXAMPLES[@]}"; do
+        req=examples/$name/tests/requirements.txt
+        if [ -f "$req" ]; then
+            "$venv/bin/python" -m pip install "${PIP_QUIET[@]}" -r "$req"
+        fi
+        req=examples/$name/tests/requirements-optional.txt
+        [ -f "$req" ] || continue
+        while read -r line; do
+            line=${line%%#*}
+            line=${line//[[:space:]]/}
+            [ -n "$line" ] || continue
+            if ! "$venv/bin/python" -m pip install "${PIP_QUIET[@]}" --only-binary=:all: "$line" \
+                >/dev/null 2>&1; then
+                log "$leg: optional test package $line has no wheel for this runtime: skipped"
+            fi
+        done <"$req"
+    done
+}
+
 # make_venv LEG: (re)creates build/venv/LEG with the leg's runtime and installs pytest and
-# the leg's wheels, with their dependencies.
+# the leg's wheels, with their dependencies, and the test suites' extra packages.
 make_venv() {
     local leg=$1 kind=${LEG_WHEELS[$1]} venv=$VENVS/$1 python
     python=$(runtime_python "${LEG_RUNTIME[$leg]}")
@@ -151,6 +185,7 @@ make_venv() {
     log "venv ${venv#"$ROOT"/} ($("$python" -c 'import sys; print(sys.version.split()[0], sys.implementation.name)'))"
     "$python" -m venv --clear "$venv"
     "$venv/bin/python" -m pip install "${PIP_QUIET[@]}" 'pytest>=8' "$WHEELS/$kind"/*.whl
+    install_test_requirements "$leg" "$venv"
     # Every Requires-Dist of the examples' wheels is satisfied. Only theirs: PyPy's own
     # standard library ships a cffi whose pycparser requirement pip check would report.
     local problems dist

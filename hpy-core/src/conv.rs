@@ -663,28 +663,20 @@ impl<'a, 'c> FromHandle<'a, 'c> for &'a str {
     const EXPECTED: &'static str = "str";
     #[inline(always)]
     fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
-        let c = h.ctx().raw();
-        // SAFETY: the handle is live.
-        if !unsafe { b::unicode_check(c, h.as_raw()) } {
-            return Err(type_mismatch(h, "str"));
-        }
-        let mut len = 0;
-        // SAFETY: the handle is a live str.
-        let p = unsafe { b::unicode_as_utf8(c, h.as_raw(), &mut len) };
-        if p.is_null() {
-            // Lone surrogates: the UnicodeEncodeError stays pending.
-            return Err(Error::pending());
-        }
-        // SAFETY: the runtime returned `len` bytes that stay valid while the handle lives,
-        // which `'a` guarantees.
-        let bytes = unsafe { std::slice::from_raw_parts(p, len as usize) };
-        if Ctx::IS_UNIVERSAL && !ascii_only(bytes) {
+        let bytes = str_utf8_buffer(h)?;
+        // SAFETY: the context is live.
+        if Ctx::IS_UNIVERSAL
+            && !ascii_only(bytes)
+            && !unsafe { b::runtime_utf8_is_valid(h.ctx().raw()) }
+        {
             // CPython's `PyUnicode_AsUTF8AndSize` fails on lone surrogates; PyPy's returns them
-            // encoded anyway (not UTF-8), so universal mode checks anything but ASCII.
+            // encoded anyway (not UTF-8), so universal mode checks anything but ASCII on other
+            // runtimes.
             return std::str::from_utf8(bytes).map_err(|_| surrogate_error(h));
         }
-        // SAFETY: CPython's `PyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails; in universal
-        // mode the bytes were checked (ASCII is UTF-8).
+        // SAFETY: CPython's `PyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails: in
+        // CPython-ABI mode, and in universal mode where `runtime_utf8_is_valid` says the
+        // runtime is CPython; otherwise the bytes were checked (ASCII is UTF-8).
         Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
     }
 }
@@ -723,6 +715,31 @@ pub(crate) fn ascii_only(bytes: &[u8]) -> bool {
         }
         acc & HIGH == 0
     }
+}
+
+/// The UTF-8 buffer of a `str` (`HPyUnicode_AsUTF8AndSize`), borrowed for as long as the
+/// handle is: UTF-8, except that PyPy returns lone surrogates in their three-byte form where
+/// CPython raises `UnicodeEncodeError` (left pending). `TypeError` for anything but a `str`.
+#[inline]
+pub(crate) fn str_utf8_buffer<'a>(h: &'a Handle<'_>) -> Result<&'a [u8]> {
+    let c = h.ctx().raw();
+    // SAFETY: the handle is live.
+    if !unsafe { b::unicode_check(c, h.as_raw()) } {
+        return Err(type_mismatch(h, "str"));
+    }
+    let mut len = 0;
+    // SAFETY: the handle is a live str.
+    let p = unsafe { b::unicode_as_utf8(c, h.as_raw(), &mut len) };
+    if p.is_null() {
+        // Lone surrogates: the UnicodeEncodeError stays pending.
+        return Err(Error::pending());
+    }
+    if len == 0 {
+        return Ok(&[]);
+    }
+    // SAFETY: the runtime returned `len` bytes that stay valid while the handle lives, which
+    // the borrow `'a` of the handle guarantees.
+    Ok(unsafe { std::slice::from_raw_parts(p, len as usize) })
 }
 
 /// The error CPython raises for a `str` with lone surrogates: `str.encode('utf-8')` raises the

@@ -153,8 +153,9 @@ pub use handle::{Ctx, Handle};
 ///   renamed dependency such as `hpy = { package = "hpy-core" }` from `Cargo.toml`).
 #[doc(inline)]
 pub use hpy_macros::function;
-pub use iter::Iter;
+pub use iter::{DictIter, Iter};
 pub use object::AttrName;
+pub use string::StrData;
 pub use types::{BuiltinType, SourceKind};
 
 /// Turns an inline `mod name { ... }` into a Python extension module.

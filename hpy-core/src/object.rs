@@ -365,8 +365,28 @@ impl<'c> Handle<'c> {
     }
 
     /// `isinstance(self, t)` for a built-in type the context names.
+    ///
+    /// Cheap enough for a type dispatch on every value: the type is borrowed from the context
+    /// (no new reference); CPython-ABI mode tests the type's flags where CPython has one
+    /// (`int`, `bool`, `str`, `bytes`, `tuple`, `list`, `type`), universal mode makes one
+    /// `HPy_TypeCheck` call.
+    ///
+    /// ```
+    /// # fn demo(h: &hpy_core::Handle<'_>) -> &'static str {
+    /// use hpy_core::BuiltinType;
+    /// if h.is_instance_of_builtin(BuiltinType::Bool) {
+    ///     "bool" // test before Int: bool is a subclass of int
+    /// } else if h.is_instance_of_builtin(BuiltinType::Int) {
+    ///     "int"
+    /// } else {
+    ///     "other"
+    /// }
+    /// # }
+    /// ```
+    #[inline]
     pub fn is_instance_of_builtin(&self, t: BuiltinType) -> bool {
-        self.is_instance(&self.ctx().type_object(t))
+        // SAFETY: the handle is live.
+        unsafe { b::is_instance_of_builtin(self.ctx().raw(), self.as_raw(), t) }
     }
 
     /// `callable(self)` (`HPyCallable_Check`).

@@ -9,6 +9,33 @@ use crate::ffi::wchar_t;
 use crate::handle::{Ctx, Handle};
 use crate::object::with_opt_cstr;
 
+/// The text of a `str` as the runtime stores it ([`Handle::str_data`]), borrowed from the
+/// string.
+///
+/// * CPython-ABI mode on CPython: the string's own representation (PEP 393), one of `Ascii`,
+///   `Latin1` (one byte per character, some above U+007F), `Ucs2` or `Ucs4` (by its widest
+///   character): reading it costs nothing, where [`Handle::to_str`] makes (and caches in the
+///   string) a UTF-8 copy of any string that is not ASCII.
+/// * Universal mode, and PyPy's cpyext: `Utf8`, as [`Handle::to_str_bytes`] gives it (PyPy's
+///   HPy writes lone surrogates in their three-byte form; CPython, and PyPy's cpyext, raise
+///   `UnicodeEncodeError` for them).
+///
+/// `Ucs2` and `Ucs4` units are code points: a lone surrogate a string may hold is one unit,
+/// not half of a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StrData<'a> {
+    /// ASCII text.
+    Ascii(&'a str),
+    /// One byte per character, at least one above U+007F.
+    Latin1(&'a [u8]),
+    /// Two bytes per character, at least one above U+00FF.
+    Ucs2(&'a [u16]),
+    /// Four bytes per character, at least one above U+FFFF.
+    Ucs4(&'a [u32]),
+    /// UTF-8 (universal mode).
+    Utf8(&'a [u8]),
+}
+
 impl<'c> Handle<'c> {
     /// The UTF-8 text of a `str`, borrowed for as long as the handle is (no copy:
     /// `HPyUnicode_AsUTF8AndSize`). `TypeError` for anything else; `UnicodeEncodeError` for a
@@ -22,6 +49,75 @@ impl<'c> Handle<'c> {
     /// ```
     pub fn to_str(&self) -> Result<&str> {
         <&str>::from_handle(self)
+    }
+
+    /// The text of a `str` as UTF-8 bytes, borrowed for as long as the handle is (no copy),
+    /// without the check [`to_str`](Self::to_str) makes in universal mode.
+    ///
+    /// The bytes are UTF-8 with one exception: a string with lone surrogates (`'\ud800'`)
+    /// raises `UnicodeEncodeError` on CPython, while PyPy's HPy returns them in their
+    /// three-byte form (what `s.encode('utf-8', 'surrogatepass')` gives). `to_str` turns that
+    /// into the error CPython raises, at the cost of a UTF-8 check of every string in universal
+    /// mode; code that copes with the three-byte forms itself (an encoder that escapes them,
+    /// say) saves that pass. `TypeError` for anything but a `str`.
+    ///
+    /// ```
+    /// # fn demo<'c>(s: &hpy_core::Handle<'c>) -> hpy_core::Result<usize> {
+    /// let utf8: &[u8] = s.to_str_bytes()?;
+    /// Ok(utf8.iter().filter(|&&b| b == b'/').count())
+    /// # }
+    /// ```
+    pub fn to_str_bytes(&self) -> Result<&[u8]> {
+        crate::conv::str_utf8_buffer(self)
+    }
+
+    /// The text of a `str` in the form the runtime keeps it, borrowed for as long as the handle
+    /// is (no copy, no conversion): see [`StrData`]. `TypeError` for anything but a `str`.
+    ///
+    /// ```
+    /// # fn demo<'c>(s: &hpy_core::Handle<'c>) -> hpy_core::Result<usize> {
+    /// use hpy_core::StrData;
+    /// // Count the characters above U+007F, whatever the representation.
+    /// Ok(match s.str_data()? {
+    ///     StrData::Ascii(_) => 0,
+    ///     StrData::Latin1(b) => b.iter().filter(|&&c| c > 0x7f).count(),
+    ///     StrData::Ucs2(u) => u.iter().filter(|&&c| c > 0x7f).count(),
+    ///     StrData::Ucs4(u) => u.iter().filter(|&&c| c > 0x7f).count(),
+    ///     StrData::Utf8(b) => b.iter().filter(|&&c| c >= 0xc0).count(),
+    /// })
+    /// # }
+    /// ```
+    pub fn str_data(&self) -> Result<StrData<'_>> {
+        if !self.is_str() {
+            return Err(crate::conv::type_mismatch(self, "str"));
+        }
+        // SAFETY: `self` is a live str.
+        let raw =
+            unsafe { b::str_data(self.ctx().raw(), self.as_raw()) }.ok_or_else(Error::pending)?;
+        /// A slice of `n` units at `p`, borrowed from the string.
+        ///
+        /// # Safety
+        /// `p` points to `n` units that stay valid while the handle lives.
+        unsafe fn units<'a, T>(p: *const T, n: usize) -> &'a [T] {
+            if n == 0 {
+                return &[];
+            }
+            // SAFETY: forwarded contract.
+            unsafe { core::slice::from_raw_parts(p, n) }
+        }
+        // SAFETY: the runtime's buffers stay valid and unchanged while the string lives (a str
+        // is immutable), which the borrow of `self` guarantees; ASCII text is UTF-8.
+        Ok(unsafe {
+            match raw {
+                b::RawStrData::Ascii(p, n) => {
+                    StrData::Ascii(core::str::from_utf8_unchecked(units(p, n)))
+                }
+                b::RawStrData::Latin1(p, n) => StrData::Latin1(units(p, n)),
+                b::RawStrData::Ucs2(p, n) => StrData::Ucs2(units(p, n)),
+                b::RawStrData::Ucs4(p, n) => StrData::Ucs4(units(p, n)),
+                b::RawStrData::Utf8(p, n) => StrData::Utf8(units(p, n)),
+            }
+        })
     }
 
     /// The character at index `i` of a `str` (`HPyUnicode_ReadChar`; `IndexError` out of

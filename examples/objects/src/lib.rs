@@ -222,6 +222,30 @@ pub mod objects {
         ])
     }
 
+    /// `builtin_instance_checks(obj)`: `is_instance_of_builtin` for every type the context
+    /// names, by the type's name.
+    #[hpy_core::function]
+    fn builtin_instance_checks(obj: &Handle<'_>) -> BTreeMap<&'static str, bool> {
+        [
+            BuiltinType::Object,
+            BuiltinType::Type,
+            BuiltinType::Bool,
+            BuiltinType::Int,
+            BuiltinType::Float,
+            BuiltinType::Str,
+            BuiltinType::Tuple,
+            BuiltinType::List,
+            BuiltinType::Complex,
+            BuiltinType::Bytes,
+            BuiltinType::MemoryView,
+            BuiltinType::Capsule,
+            BuiltinType::Slice,
+        ]
+        .into_iter()
+        .map(|t| (t.name(), obj.is_instance_of_builtin(t)))
+        .collect()
+    }
+
     /// `is_instance(obj, ty)`: `HPy_TypeCheck`.
     #[hpy_core::function]
     fn is_instance<'c>(obj: &Handle<'c>, ty: &Handle<'c>) -> bool {
@@ -613,6 +637,17 @@ pub mod objects {
             .collect()
     }
     // guide:end dict_items
+
+    /// `dict_walk(d, f)`: `f(key, value)` for every item, with `dict_iter`; the results.
+    #[hpy_core::function]
+    fn dict_walk<'c>(d: &Handle<'c>, f: &Handle<'c>) -> Result<Vec<Handle<'c>>> {
+        let mut out = Vec::new();
+        for item in d.dict_iter()? {
+            let (key, value) = item?;
+            out.push(f.call((&key, &value))?);
+        }
+        Ok(out)
+    }
 
     /// `dict_ops(d)`: keys, values and a copy of a dict.
     #[hpy_core::function]
@@ -1155,6 +1190,26 @@ pub mod objects {
         Ok((chars, last, head, utf8, latin1))
     }
     // guide:end strings
+
+    /// `str_bytes(s)`: the UTF-8 of a str, borrowed without a check (`to_str_bytes`), copied
+    /// into `bytes`.
+    #[hpy_core::function]
+    fn str_bytes<'c>(ctx: Ctx<'c>, s: &Handle<'c>) -> Result<Handle<'c>> {
+        ctx.bytes(s.to_str_bytes()?)
+    }
+
+    /// `str_data_of(s)`: how the runtime stores the text (`str_data`): the kind and its units.
+    #[hpy_core::function]
+    fn str_data_of(s: &Handle<'_>) -> Result<(&'static str, Vec<u32>)> {
+        use hpy_core::StrData;
+        Ok(match s.str_data()? {
+            StrData::Ascii(t) => ("ascii", t.bytes().map(u32::from).collect()),
+            StrData::Latin1(b) => ("latin1", b.iter().map(|&c| u32::from(c)).collect()),
+            StrData::Ucs2(u) => ("ucs2", u.iter().map(|&c| u32::from(c)).collect()),
+            StrData::Ucs4(u) => ("ucs4", u.to_vec()),
+            StrData::Utf8(b) => ("utf8", b.iter().map(|&c| u32::from(c)).collect()),
+        })
+    }
 
     /// `encode_ascii(s)`.
     #[hpy_core::function]

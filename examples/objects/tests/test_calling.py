@@ -160,6 +160,52 @@ def test_dicts():
     raises_repeatedly(pytest, TypeError, objects.dict_ops, "not a dict")
 
 
+def test_dict_iter():
+    pair = lambda k, v: (k, v)  # noqa: E731
+    assert objects.dict_walk({"b": 2, "a": [1]}, pair) == [("b", 2), ("a", [1])]
+    assert objects.dict_walk({}, pair) == []
+    big = {i: str(i) for i in range(1000)}
+    assert objects.dict_walk(big, pair) == list(big.items())
+
+    class Sub(dict):
+        def items(self):
+            raise AssertionError("not called")
+
+    assert objects.dict_walk(Sub(x=1), pair) == [("x", 1)]
+    od = collections.OrderedDict(a=1, b=2)
+    assert objects.dict_walk(od, pair) == [("a", 1), ("b", 2)]
+    e = raises_repeatedly(pytest, TypeError, objects.dict_walk, [("a", 1)], pair)
+    assert "needs a dict, got list" in str(e)
+
+    class Boom(Exception):
+        pass
+
+    def fail(k, v):
+        raise Boom(k)
+
+    raises_repeatedly(pytest, Boom, objects.dict_walk, {"k": 1}, fail)
+
+
+def test_dict_iter_while_the_dict_changes():
+    d = {"a": 1, "b": 2, "c": 3}
+
+    def remove_next(k, v):
+        d.pop(chr(ord(k) + 1), None)
+        return k
+
+    if objects.ABI == "cpython":
+        # PyDict_Next, with the size check of dict iterators.
+        with pytest.raises(RuntimeError, match="changed size during iteration"):
+            objects.dict_walk(d, remove_next)
+    else:
+        # The keys of the start, one lookup each: the removed key is missing.
+        with pytest.raises(KeyError):
+            objects.dict_walk(d, remove_next)
+    d = {"a": 1}
+    seen = objects.dict_walk(d, lambda k, v: d.__setitem__(k, v + 1) or k)  # same size: fine
+    assert seen == ["a"] and d == {"a": 2}
+
+
 def test_attributes():
     class Obj:
         pass

@@ -91,6 +91,39 @@ def test_type_checks():
     assert objects.type_checks(None)["none"]
 
 
+def test_builtin_instance_checks():
+    """`is_instance_of_builtin` agrees with `isinstance`, subclasses included (CPython-ABI mode
+    tests type flags, universal mode the context's types)."""
+    import enum
+
+    class MyInt(int):
+        pass
+
+    class MyStr(str):
+        pass
+
+    class MyList(list):
+        pass
+
+    class MyFloat(float):
+        pass
+
+    Color = enum.IntEnum("Color", "RED")
+    types = {
+        "object": object, "type": type, "bool": bool, "int": int, "float": float, "str": str,
+        "tuple": tuple, "list": list, "complex": complex, "bytes": bytes,
+        "memoryview": memoryview, "PyCapsule": type(objects.make_capsule(1, "")), "slice": slice,
+    }
+    samples = [
+        None, True, False, 0, 2**100, MyInt(3), Color.RED, 1.5, MyFloat(2.5), 1j, "s",
+        MyStr("t"), b"b", bytearray(b"x"), (), (1,), [], MyList(), {}, int, MyInt,
+        memoryview(b"m"), slice(1), objects.make_capsule(2, ""), object(),
+    ]
+    for obj in samples:
+        want = {name: isinstance(obj, ty) for name, ty in types.items()}
+        assert objects.builtin_instance_checks(obj) == want, obj
+
+
 def test_is_instance():
     assert objects.is_instance(True, int)
     assert not objects.is_instance(1, bool)

@@ -120,6 +120,40 @@ def test_strings():
     raises_repeatedly(pytest, UnicodeEncodeError, objects.encode_ascii, "é")
 
 
+def test_str_bytes():
+    for s in ["", "abc", "héllo wörld", "€uro 🎉", "x" * 10000]:
+        assert objects.str_bytes(s) == s.encode()
+    raises_repeatedly(pytest, TypeError, objects.str_bytes, b"bytes")
+    # A lone surrogate: CPython raises, PyPy's HPy gives its three-byte (surrogatepass) form.
+    try:
+        got = objects.str_bytes("a\ud800")
+    except UnicodeEncodeError:
+        pass
+    else:
+        assert sys.implementation.name == "pypy"
+        assert got == "a\ud800".encode("utf-8", "surrogatepass")
+
+
+def test_str_data():
+    """CPython-ABI mode on CPython: the string's own representation (PEP 393); otherwise
+    UTF-8 (surrogatepass form of lone surrogates with PyPy's HPy, UnicodeEncodeError on CPython
+    and through PyPy's cpyext)."""
+    native = objects.ABI == "cpython" and sys.implementation.name == "cpython"
+    samples = {"": "ascii", "abc": "ascii", "héllo": "latin1", "€uro": "ucs2", "a🎉": "ucs4",
+               "\ud800x": "ucs2", "é" * 5000: "latin1"}
+    for s, kind in samples.items():
+        if native:
+            assert objects.str_data_of(s) == (kind, [ord(c) for c in s]), s
+            continue
+        try:
+            got = objects.str_data_of(s)
+        except UnicodeEncodeError:  # CPython, and PyPy's cpyext
+            assert "\ud800" in s
+            continue
+        assert got == ("utf8", list(s.encode("utf-8", "surrogatepass"))), s
+    raises_repeatedly(pytest, TypeError, objects.str_data_of, b"bytes")
+
+
 def test_decodings():
     data = "h\xe9llo".encode("latin-1")
     ascii_, latin1, utf8, fs = objects.decodings(data)

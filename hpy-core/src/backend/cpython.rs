@@ -276,6 +276,30 @@ pub unsafe fn type_check(_c: RawCtx, x: HPy, ty: HPy) -> bool {
     unsafe { py::PyObject_TypeCheck(o(x), ty._i as *mut py::PyTypeObject) != 0 }
 }
 
+/// `isinstance(x, t)` for a built-in type: the type's flag where CPython has one (the
+/// `Py*_Check` macros), else `PyObject_TypeCheck`.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+pub unsafe fn is_instance_of_builtin(c: RawCtx, x: HPy, t: super::BuiltinType) -> bool {
+    use super::BuiltinType as T;
+    // SAFETY: `x` is live; the built-in types are static.
+    unsafe {
+        let p = o(x);
+        match t {
+            T::Int => py::PyLong_Check(p) != 0,
+            T::Bool => py::PyBool_Check(p) != 0,
+            T::Str => py::PyUnicode_Check(p) != 0,
+            T::Bytes => py::PyBytes_Check(p) != 0,
+            T::Tuple => py::PyTuple_Check(p) != 0,
+            T::List => py::PyList_Check(p) != 0,
+            T::Type => py::PyType_Check(p) != 0,
+            _ => type_check(c, x, builtin_type(c, t)),
+        }
+    }
+}
+
 /// A new reference to the type of `x`.
 ///
 /// # Safety
@@ -557,6 +581,54 @@ pub unsafe fn intern_str(_c: RawCtx, x: HPy) -> HPy {
         py::PyUnicode_InternInPlace(&mut s);
         h(s)
     }
+}
+
+/// How a `str` stores its text (see `crate::StrData`): a pointer and a length in code units.
+#[cfg_attr(hpy_cpyext, allow(dead_code))] // cpyext: UTF-8 only
+pub enum RawStrData {
+    /// ASCII (1 byte per character).
+    Ascii(*const u8, usize),
+    /// Latin-1 (1 byte per character, some above 0x7F).
+    Latin1(*const u8, usize),
+    /// UCS-2.
+    Ucs2(*const u16, usize),
+    /// UCS-4.
+    Ucs4(*const u32, usize),
+    /// UTF-8 (`PyUnicode_AsUTF8AndSize`).
+    Utf8(*const u8, usize),
+}
+
+/// The text of a `str` as CPython stores it (kind and data of the compact representation), or,
+/// for a string not in that form (a legacy string before 3.12; anything on PyPy's cpyext,
+/// whose strings are not CPython's), its UTF-8. `None` with an exception set on failure.
+///
+/// # Safety
+/// See the module contract; `x` is a str.
+#[inline(always)]
+pub unsafe fn str_data(_c: RawCtx, x: HPy) -> Option<RawStrData> {
+    let p = o(x);
+    // SAFETY: the GIL is held and `x` is a live str; a ready string's kind, length and data
+    // are those of its canonical representation, valid while the string lives.
+    #[cfg(not(hpy_cpyext))]
+    #[allow(deprecated)]
+    unsafe {
+        if py::PyUnicode_IS_READY(p) != 0 {
+            let n = py::PyUnicode_GET_LENGTH(p) as usize;
+            let data = py::PyUnicode_DATA(p);
+            return Some(match py::PyUnicode_KIND(p) {
+                py::PyUnicode_1BYTE_KIND if py::PyUnicode_IS_ASCII(p) != 0 => {
+                    RawStrData::Ascii(data.cast(), n)
+                }
+                py::PyUnicode_1BYTE_KIND => RawStrData::Latin1(data.cast(), n),
+                py::PyUnicode_2BYTE_KIND => RawStrData::Ucs2(data.cast(), n),
+                _ => RawStrData::Ucs4(data.cast(), n),
+            });
+        }
+    }
+    let mut n = 0;
+    // SAFETY: as above.
+    let u = unsafe { py::PyUnicode_AsUTF8AndSize(p, &mut n) };
+    (!u.is_null()).then(|| RawStrData::Utf8(u.cast(), n as usize))
 }
 
 /// `PyUnicode_Check`.
@@ -977,6 +1049,15 @@ impl Default for RawGlobal {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// Whether `PyUnicode_AsUTF8AndSize` returns valid UTF-8 (or fails): always here.
+///
+/// # Safety
+/// Always safe; `unsafe` for symmetry with the universal backend.
+#[inline(always)]
+pub unsafe fn runtime_utf8_is_valid(_c: RawCtx) -> bool {
+    true
 }
 
 /// The context name, for messages.
@@ -2170,6 +2251,77 @@ pub unsafe fn iter_next(_c: RawCtx, it: &mut RawIter) -> HPy {
             IterKind::Iterator => h(py::PyIter_Next(it.obj)),
         }
     }
+}
+
+/// An iteration over a dict's items in progress (`PyDict_Next`).
+pub struct RawDictIter {
+    /// The dict (owned).
+    dict: *mut py::PyObject,
+    /// `PyDict_Next`'s position.
+    pos: py::Py_ssize_t,
+    /// The size at the start, to detect a change.
+    len: py::Py_ssize_t,
+}
+
+/// Starts iterating over the items of a dict; `None` with an exception set on failure (never,
+/// here).
+///
+/// # Safety
+/// See the module contract; `d` is a dict (a subclass too).
+pub unsafe fn dict_iter_new(_c: RawCtx, d: HPy) -> Option<RawDictIter> {
+    // SAFETY: the GIL is held and `d` is a live dict; the iteration owns a new reference.
+    unsafe {
+        Some(RawDictIter {
+            dict: py::Py_NewRef(o(d)),
+            pos: 0,
+            len: py::PyDict_Size(o(d)),
+        })
+    }
+}
+
+/// The next item: 1 with new references in `key` and `value`, 0 at the end, -1 with
+/// `RuntimeError` set when the dict changed size since the iteration started (as
+/// `dict.items()` iterators do).
+///
+/// # Safety
+/// See the module contract; `it` was made by `dict_iter_new`.
+#[inline(always)]
+pub unsafe fn dict_iter_next(
+    _c: RawCtx,
+    it: &mut RawDictIter,
+    key: &mut HPy,
+    value: &mut HPy,
+) -> c_int {
+    // SAFETY: the GIL is held and `it.dict` is alive (owned). `PyDict_Next` checks its position
+    // against the current table, so a dict changed by Python code run between two steps is
+    // read safely; the size check then reports the change. The borrowed key and value get new
+    // references before anything else runs.
+    unsafe {
+        if py::PyDict_Size(it.dict) != it.len {
+            py::PyErr_SetString(
+                py::PyExc_RuntimeError,
+                c"dictionary changed size during iteration".as_ptr(),
+            );
+            return -1;
+        }
+        let mut k = core::ptr::null_mut();
+        let mut v = core::ptr::null_mut();
+        if py::PyDict_Next(it.dict, &mut it.pos, &mut k, &mut v) == 0 {
+            return 0;
+        }
+        *key = h(py::Py_NewRef(k));
+        *value = h(py::Py_NewRef(v));
+        1
+    }
+}
+
+/// Ends a dict iteration.
+///
+/// # Safety
+/// See the module contract; `it` was made by `dict_iter_new`.
+pub unsafe fn dict_iter_close(_c: RawCtx, it: RawDictIter) {
+    // SAFETY: the GIL is held; we own the reference.
+    unsafe { py::Py_DECREF(it.dict) }
 }
 
 /// Ends an iteration.
