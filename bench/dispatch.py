@@ -1,11 +1,12 @@
-"""How much the universal build's method-based special methods cost on CPython.
+"""How much the universal build's special methods cost on CPython, slot by slot.
 
-HPy 0.9 universal binaries made by hpy-core define `__hash__`, `__str__`, `__iter__` and
-`__next__` as methods (PyPy's HPy rejects those slots) and set them again on the type, so that
-CPython installs its generic slot functions, which look the method up and call it. This
-script counts the instructions of `hash(v)`, `str(v)`, `repr(v)`, iterating, `len(v)` and
-`abs(v)` on `examples/geometry`'s `Vec2` in the CPython-ABI build and in the universal build:
-`repr`, `len` and `abs` are real slots in both, so they show what a slot costs.
+HPy 0.9 has no iteration slots, so hpy-core defines `__iter__` and `__next__` as methods (in
+both builds) and sets them again on the type, so that CPython installs its generic slot
+functions, which look the method up and call it. `__hash__` and `__str__` are real slots in
+universal binaries loaded by CPython (they are methods only on PyPy, whose HPy rejects those
+slots). This script counts the instructions of `hash(v)`, `str(v)`, `repr(v)`, iterating,
+`len(v)` and `abs(v)` on `examples/geometry`'s `Vec2` in the CPython-ABI build and in the
+universal build.
 
     python3 bench/dispatch.py
 

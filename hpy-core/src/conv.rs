@@ -663,20 +663,16 @@ impl<'a, 'c> FromHandle<'a, 'c> for &'a str {
     const EXPECTED: &'static str = "str";
     #[inline(always)]
     fn from_handle(h: &'a Handle<'c>) -> Result<Self> {
-        let bytes = str_utf8_buffer(h)?;
-        // SAFETY: the context is live.
-        if Ctx::IS_UNIVERSAL
-            && !ascii_only(bytes)
-            && !unsafe { b::runtime_utf8_is_valid(h.ctx().raw()) }
-        {
+        let (bytes, valid) = str_utf8(h)?;
+        if !valid && !ascii_only(bytes) {
             // CPython's `PyUnicode_AsUTF8AndSize` fails on lone surrogates; PyPy's returns them
             // encoded anyway (not UTF-8), so universal mode checks anything but ASCII on other
             // runtimes.
             return std::str::from_utf8(bytes).map_err(|_| surrogate_error(h));
         }
-        // SAFETY: CPython's `PyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails: in
-        // CPython-ABI mode, and in universal mode where `runtime_utf8_is_valid` says the
-        // runtime is CPython; otherwise the bytes were checked (ASCII is UTF-8).
+        // SAFETY: CPython's `PyUnicode_AsUTF8AndSize` returns valid UTF-8 or fails (`valid`
+        // says the runtime is CPython, in either mode); otherwise the bytes were checked
+        // (ASCII is UTF-8).
         Ok(unsafe { std::str::from_utf8_unchecked(bytes) })
     }
 }
@@ -722,24 +718,66 @@ pub(crate) fn ascii_only(bytes: &[u8]) -> bool {
 /// CPython raises `UnicodeEncodeError` (left pending). `TypeError` for anything but a `str`.
 #[inline]
 pub(crate) fn str_utf8_buffer<'a>(h: &'a Handle<'_>) -> Result<&'a [u8]> {
+    str_utf8(h).map(|(bytes, _)| bytes)
+}
+
+/// [`str_utf8_buffer`], and whether the runtime promises that the bytes are UTF-8 (CPython's
+/// `PyUnicode_AsUTF8AndSize` fails on lone surrogates; PyPy's returns them encoded anyway, not
+/// UTF-8, and other runtimes are not trusted).
+#[inline(always)]
+fn str_utf8<'a>(h: &'a Handle<'_>) -> Result<(&'a [u8], bool)> {
     let c = h.ctx().raw();
-    // SAFETY: the handle is live.
-    if !unsafe { b::unicode_check(c, h.as_raw()) } {
-        return Err(type_mismatch(h, "str"));
-    }
     let mut len = 0;
-    // SAFETY: the handle is a live str.
-    let p = unsafe { b::unicode_as_utf8(c, h.as_raw(), &mut len) };
-    if p.is_null() {
-        // Lone surrogates: the UnicodeEncodeError stays pending.
-        return Err(Error::pending());
-    }
+    // SAFETY: the context is live.
+    let valid = !Ctx::IS_UNIVERSAL || unsafe { b::runtime_utf8_is_valid(c) };
+    let p = if Ctx::IS_UNIVERSAL && valid {
+        // CPython's HPy runtime: `PyUnicode_AsUTF8AndSize` refuses anything but a `str` itself
+        // (with a `TypeError`), so the separate `HPyUnicode_Check` context call is left to
+        // the error path, where it picks the message.
+        // SAFETY: the handle is live.
+        let p = unsafe { b::unicode_as_utf8(c, h.as_raw(), &mut len) };
+        if p.is_null() {
+            return Err(utf8_buffer_error(h));
+        }
+        p
+    } else {
+        // SAFETY: the handle is live.
+        if !unsafe { b::unicode_check(c, h.as_raw()) } {
+            return Err(type_mismatch(h, "str"));
+        }
+        // SAFETY: the handle is a live str.
+        let p = unsafe { b::unicode_as_utf8(c, h.as_raw(), &mut len) };
+        if p.is_null() {
+            // Lone surrogates: the UnicodeEncodeError stays pending.
+            return Err(Error::pending());
+        }
+        p
+    };
     if len == 0 {
-        return Ok(&[]);
+        return Ok((&[], valid));
     }
     // SAFETY: the runtime returned `len` bytes that stay valid while the handle lives, which
     // the borrow `'a` of the handle guarantees.
-    Ok(unsafe { std::slice::from_raw_parts(p, len as usize) })
+    Ok((
+        unsafe { std::slice::from_raw_parts(p, len as usize) },
+        valid,
+    ))
+}
+
+/// Why `HPyUnicode_AsUTF8AndSize` failed on CPython's HPy runtime: not a `str` (its
+/// `TypeError` is replaced by ours), or lone surrogates (the `UnicodeEncodeError` stays).
+#[cold]
+#[inline(never)]
+fn utf8_buffer_error(h: &Handle<'_>) -> Error {
+    let c = h.ctx().raw();
+    // SAFETY: the handle is live; an exception is pending.
+    unsafe {
+        if b::unicode_check(c, h.as_raw()) {
+            return Error::pending();
+        }
+        b::err_clear(c);
+    }
+    type_mismatch(h, "str")
 }
 
 /// The error CPython raises for a `str` with lone surrogates: `str.encode('utf-8')` raises the

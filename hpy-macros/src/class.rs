@@ -558,6 +558,7 @@ impl ClassModel {
         let mut getsets = Vec::new();
         let mut members = Vec::new();
         let mut slots = Vec::new();
+        let mut slot_methods = Vec::new();
         let mut iter_names: Vec<String> = Vec::new();
         let mut properties: Vec<(String, String)> = Vec::new();
         let mut exec = Vec::new();
@@ -839,9 +840,12 @@ impl ClassModel {
             }
         }
         if find("__str__").is_some() {
-            // Defined as a method in universal mode (see `class::unary`): reinstall it so that
-            // CPython uses it for `str()`.
+            // A method as well as a slot in universal mode, for PyPy's HPy, which has no
+            // `tp_str` (see `class::unary`): `add_class` reinstalls it so that the runtime uses
+            // it for `str()`.
             iter_names.push("__str__".into());
+            let helper = format_ident!("__HpySlot_{}_str", t);
+            slot_methods.push(quote!(#krate::class::str_method::<#helper>()));
         }
         if let Some(f) = find("__hash__") {
             iter_names.push("__hash__".into());
@@ -857,6 +861,7 @@ impl ClassModel {
                 body,
             ));
             slots.push(quote!(#krate::class::hash::<#helper>(#krate::ffi::HPy_tp_hash)));
+            slot_methods.push(quote!(#krate::class::hash_method::<#helper>()));
         }
         if let Some(f) = find("__bool__") {
             used.push("__bool__".into());
@@ -1298,6 +1303,7 @@ impl ClassModel {
                         getsets: [#(#getsets),*],
                         members: [#(#members),*],
                         slots: [#(#slots),*],
+                        slot_methods: [#(#slot_methods),*],
                     }
                 }
                 #traverse

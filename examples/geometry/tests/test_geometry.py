@@ -219,6 +219,19 @@ def test_repr_str_hash_eq():
     assert (v != "x") is True
 
 
+def test_str_and_hash_are_real_slots_where_the_runtime_has_them():
+    # On CPython both builds install `tp_str` and `tp_hash` (the type's dict then holds
+    # CPython's slot wrappers, and `hash()` calls the Rust function directly); PyPy's HPy has
+    # neither slot, so the universal build defines them as methods there.
+    for name in ("__str__", "__hash__"):
+        kind = type(Vec2.__dict__[name]).__name__
+        if IS_PYPY_HPY:
+            assert kind != "wrapper_descriptor", name
+        elif not IS_PYPY:
+            assert kind == "wrapper_descriptor", (name, kind)
+    assert str(Vec2(1, 2)) == "(1, 2)" and hash(Vec2(1, 2)) == hash(Vec2(1.0, 2.0))
+
+
 def test_richcmp():
     a, b = Point(1, 2), Point(1, 2)
     assert a == b and not (a != b)

@@ -611,34 +611,12 @@ pub unsafe fn dict_check(c: RawCtx, h: HPy) -> bool {
     call!(c, ctx_Dict_Check, h) != 0
 }
 
-/// The last context [`is_pypy`] looked at, and whether it is one of PyPy's.
-static KNOWN_CTX: core::sync::atomic::AtomicPtr<HPyContext> =
-    core::sync::atomic::AtomicPtr::new(ptr::null_mut());
-static KNOWN_CTX_IS_PYPY: core::sync::atomic::AtomicBool =
-    core::sync::atomic::AtomicBool::new(false);
-
 /// Whether `c` is a context of PyPy's HPy backend (where some calls are cheaper than others
-/// than on CPython), remembering the answer for the last context asked about (a program sees
-/// one or two contexts).
+/// than on CPython): one load once the runtime is known (see [`runtime`]).
 #[inline(always)]
 pub(crate) fn is_pypy(c: RawCtx) -> bool {
-    use core::sync::atomic::Ordering::Relaxed;
-    if c.0 == KNOWN_CTX.load(Relaxed) {
-        KNOWN_CTX_IS_PYPY.load(Relaxed)
-    } else {
-        is_pypy_first(c.0)
-    }
-}
-
-#[cold]
-#[inline(never)]
-fn is_pypy_first(c: *mut HPyContext) -> bool {
-    use core::sync::atomic::Ordering::Relaxed;
-    let pypy = is_pypy_ctx(c);
-    // The flag first: the interpreter lock orders these with the reads in `is_pypy` anyway.
-    KNOWN_CTX_IS_PYPY.store(pypy, Relaxed);
-    KNOWN_CTX.store(c, Relaxed);
-    pypy
+    // SAFETY: the callers pass the live context of their call.
+    unsafe { runtime(c) == Runtime::PyPy }
 }
 
 /// Whether `c` is a context of PyPy's HPy backend (by its name).
@@ -969,42 +947,68 @@ enum Runtime {
     Other,
 }
 
-/// The runtime, decided from the name of the first context asked, once per process (one
-/// process runs one runtime).
+/// The runtime of this process, 0 until [`decide_runtime`] has run (one process runs one
+/// runtime), else 1 + the `Runtime` index.
+static RUNTIME: core::sync::atomic::AtomicU8 = core::sync::atomic::AtomicU8::new(0);
+
+/// The runtime, decided from the name of the first context asked, once per process.
 ///
 /// # Safety
 /// See the module contract.
-#[inline]
+#[inline(always)]
 unsafe fn runtime(c: RawCtx) -> Runtime {
-    use core::sync::atomic::{AtomicU8, Ordering};
-    /// 0: not decided yet, else 1 + the `Runtime` index.
-    static RUNTIME: AtomicU8 = AtomicU8::new(0);
-    match RUNTIME.load(Ordering::Relaxed) {
+    match RUNTIME.load(core::sync::atomic::Ordering::Relaxed) {
         1 => Runtime::CPython,
         2 => Runtime::PyPy,
         3 => Runtime::Other,
-        _ => {
-            // SAFETY: forwarded contract.
-            let name = unsafe { ctx_name(c) };
-            let r = if matches!(
-                name,
-                "HPy Universal ABI (CPython backend)" | "HPy Debug Mode ABI" | "HPy Trace Mode ABI"
-            ) {
-                Runtime::CPython
-            } else if name.contains("PyPy") {
-                Runtime::PyPy
-            } else {
-                Runtime::Other
-            };
-            let code = match r {
-                Runtime::CPython => 1,
-                Runtime::PyPy => 2,
-                Runtime::Other => 3,
-            };
-            RUNTIME.store(code, Ordering::Relaxed);
-            r
-        }
+        // SAFETY: forwarded contract.
+        _ => unsafe { decide_runtime(c) },
     }
+}
+
+/// Whether the runtime is CPython: [`runtime`]'s test, one load and one comparison once
+/// decided.
+///
+/// # Safety
+/// See the module contract.
+#[inline(always)]
+unsafe fn runtime_is_cpython(c: RawCtx) -> bool {
+    match RUNTIME.load(core::sync::atomic::Ordering::Relaxed) {
+        1 => true,
+        0 => {
+            // SAFETY: forwarded contract.
+            unsafe { decide_runtime(c) == Runtime::CPython }
+        }
+        _ => false,
+    }
+}
+
+/// Decides [`RUNTIME`] from the context's name.
+///
+/// # Safety
+/// See the module contract.
+#[cold]
+#[inline(never)]
+unsafe fn decide_runtime(c: RawCtx) -> Runtime {
+    // SAFETY: forwarded contract.
+    let name = unsafe { ctx_name(c) };
+    let r = if matches!(
+        name,
+        "HPy Universal ABI (CPython backend)" | "HPy Debug Mode ABI" | "HPy Trace Mode ABI"
+    ) {
+        Runtime::CPython
+    } else if name.contains("PyPy") {
+        Runtime::PyPy
+    } else {
+        Runtime::Other
+    };
+    let code = match r {
+        Runtime::CPython => 1,
+        Runtime::PyPy => 2,
+        Runtime::Other => 3,
+    };
+    RUNTIME.store(code, core::sync::atomic::Ordering::Relaxed);
+    r
 }
 
 /// Whether the runtime is CPython, whose `HPyUnicode_AsUTF8AndSize` returns valid UTF-8 or
@@ -1013,10 +1017,10 @@ unsafe fn runtime(c: RawCtx) -> Runtime {
 ///
 /// # Safety
 /// See the module contract.
-#[inline]
+#[inline(always)]
 pub unsafe fn runtime_utf8_is_valid(c: RawCtx) -> bool {
     // SAFETY: forwarded contract.
-    unsafe { runtime(c) == Runtime::CPython }
+    unsafe { runtime_is_cpython(c) }
 }
 
 /// The global context pointer the CPython trampolines pass to

@@ -744,7 +744,10 @@ macro_rules! __hpy_class_spec {
         methods: [$($m:expr),* $(,)?],
         getsets: [$($g:expr),* $(,)?],
         members: [$($mb:expr),* $(,)?],
-        slots: [$($s:expr),* $(,)?] $(,)?
+        slots: [$($s:expr),* $(,)?],
+        // The universal backend's method forms of `__str__` and `__hash__` for PyPy; this
+        // backend has real slots for both.
+        slot_methods: [$($sm:expr),* $(,)?] $(,)?
     ) => {{
         use $crate::class as __c;
         const __METHODS_LIST: &[__c::MethodDef] = &[$($m),*];

@@ -593,9 +593,9 @@ fn property_methods(name: &str) -> [String; 3] {
 /// runtime.
 /// `iter_methods` lists the special methods that may be defined as ordinary methods rather
 /// than slots (`__iter__` and `__next__`, which HPy 0.9 has no slot for; `__str__` and
-/// `__hash__` in universal mode, which PyPy's HPy backend has no slot for): setting them again
-/// on the type makes CPython install its generic slot that calls them. (When the name is a
-/// real slot, CPython keeps calling it directly.)
+/// `__hash__` on PyPy's HPy backend, which has no slot for them): setting them again on the
+/// type makes the runtime install its generic slot that calls them. (Where the name is a real
+/// slot, CPython keeps calling it directly.)
 pub fn add_class<'c, T: PyClass>(
     ctx: Ctx<'c>,
     module: &Handle<'c>,

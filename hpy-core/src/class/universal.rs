@@ -17,7 +17,12 @@ use crate::handle::{BorrowedHandle, Ctx, Handle};
 use crate::impl_::{RawArgs, guard};
 
 /// The type specification of this backend.
-pub type TypeSpec = HPyType_Spec;
+pub struct TypeSpec {
+    /// For CPython's HPy runtime (`hpy.universal`, plain or debug).
+    pub cpython: HPyType_Spec,
+    /// For PyPy's HPy backend, which lacks some slots (see [`unary`]).
+    pub pypy: HPyType_Spec,
+}
 /// A definition inside a type specification.
 pub type ClassDef = HPyDef;
 
@@ -775,22 +780,69 @@ pub const fn method<F: crate::impl_::PyFunction>(
     crate::impl_::method_def::<F>(name, doc, conv)
 }
 
-/// A `f(self) -> object` slot. `tp_str` is defined as a `__str__` method instead: PyPy's HPy
-/// backend has no `tp_str` slot (it rejects the type), and a method works on every runtime
-/// (`add_class` makes CPython install its generic slot that calls it).
+/// A `f(self) -> object` slot. `tp_str` is a real slot on CPython only: PyPy's HPy backend
+/// has no `tp_str` slot (it rejects the type), so the class defines a `__str__` method there
+/// instead ([`str_method`]; [`create_type_object`] picks one of the two at run time).
 pub const fn unary<F: UnarySlot>(s: HPySlot_Slot) -> HPyDef {
-    if s == HPy_tp_str {
-        return meth(
-            c"__str__",
-            unary_as_method::<F> as HPyCFunction,
-            unary_as_method_tramp::<F> as cpy_PyCFunction,
-        );
-    }
-    slot(
+    let def = slot(
         s,
         unary_impl::<F> as HPyCFunction,
         unary_tramp::<F> as cpy_PyCFunction,
+    );
+    if s == HPy_tp_str {
+        only_on(def, CPYTHON_ONLY)
+    } else {
+        def
+    }
+}
+
+/// `__str__` as a method, for runtimes without a `tp_str` slot (PyPy's HPy; see [`unary`]).
+/// `add_class` sets it on the type again, which makes a runtime install its generic slot
+/// that calls it, where it has one.
+pub const fn str_method<F: UnarySlot>() -> HPyDef {
+    only_on(
+        meth(
+            c"__str__",
+            unary_as_method::<F> as HPyCFunction,
+            unary_as_method_tramp::<F> as cpy_PyCFunction,
+        ),
+        PYPY_ONLY,
     )
+}
+
+/// Marks a definition as meant for CPython only ([`CPYTHON_ONLY`]) or for PyPy only
+/// ([`PYPY_ONLY`]): [`for_runtime`] keeps it, unmarked, in the table of that runtime and
+/// leaves it out of the other's.
+const fn only_on(mut def: HPyDef, which: HPyDef_Kind) -> HPyDef {
+    def.kind |= which;
+    def
+}
+
+/// The mark of a definition for CPython's HPy runtime only (see [`only_on`]); not a bit of any
+/// `HPyDef_Kind`, and removed before the runtime sees the definition.
+pub const CPYTHON_ONLY: HPyDef_Kind = 0x100;
+/// The mark of a definition for PyPy's HPy runtime only (see [`only_on`]).
+pub const PYPY_ONLY: HPyDef_Kind = 0x200;
+
+/// The definitions of `defs` for one runtime: the ones marked for the other runtime become
+/// [`SKIPPED`], the others lose their mark. `N` is `defs.len()`.
+pub const fn for_runtime<const N: usize>(defs: &[HPyDef], pypy: bool) -> [HPyDef; N] {
+    assert!(defs.len() == N);
+    let (keep, drop) = if pypy {
+        (PYPY_ONLY, CPYTHON_ONLY)
+    } else {
+        (CPYTHON_ONLY, PYPY_ONLY)
+    };
+    let mut out = [SKIPPED; N];
+    let mut i = 0;
+    while i < N {
+        if defs[i].kind & drop == 0 {
+            out[i] = defs[i];
+            out[i].kind &= !keep;
+        }
+        i += 1;
+    }
+    out
 }
 
 const fn meth(name: &'static CStr, impl_: HPyCFunction, cpy_trampoline: cpy_PyCFunction) -> HPyDef {
@@ -858,17 +910,28 @@ pub const fn len<F: LenSlot>(s: HPySlot_Slot) -> HPyDef {
         len_tramp::<F> as cpy_PyCFunction,
     )
 }
-/// `tp_hash`, defined as a `__hash__` method for the same reason as `tp_str` (see [`unary`]).
+/// `tp_hash`: a real slot on CPython only, for the same reason as `tp_str` (see [`unary`]);
+/// [`hash_method`] is its PyPy form.
 pub const fn hash<F: HashSlot>(s: HPySlot_Slot) -> HPyDef {
-    let _ = (
-        s,
-        hash_impl::<F> as HPyCFunction,
-        hash_tramp::<F> as cpy_PyCFunction,
-    );
-    meth(
-        c"__hash__",
-        hash_as_method::<F> as HPyCFunction,
-        hash_as_method_tramp::<F> as cpy_PyCFunction,
+    only_on(
+        slot(
+            s,
+            hash_impl::<F> as HPyCFunction,
+            hash_tramp::<F> as cpy_PyCFunction,
+        ),
+        CPYTHON_ONLY,
+    )
+}
+
+/// `__hash__` as a method, for PyPy's HPy (see [`hash`] and [`str_method`]).
+pub const fn hash_method<F: HashSlot>() -> HPyDef {
+    only_on(
+        meth(
+            c"__hash__",
+            hash_as_method::<F> as HPyCFunction,
+            hash_as_method_tramp::<F> as cpy_PyCFunction,
+        ),
+        PYPY_ONLY,
     )
 }
 /// `tp_richcompare`.
@@ -1071,7 +1134,16 @@ pub const fn type_spec<T: PyClass>(
 
 /// Creates `T`'s type from its specification.
 pub(crate) fn create_type_object<'c, T: PyClass>(ctx: Ctx<'c>) -> Result<Handle<'c>> {
-    let h = ctx_call!(ctx.raw().0, ctx_Type_FromSpec, T::spec(), ptr::null_mut());
+    let specs = T::spec();
+    // SAFETY: `spec` returns a pointer to a static pair of specifications, never written.
+    let spec = unsafe {
+        if is_pypy_ctx(ctx.raw().0) {
+            &raw mut (*specs).pypy
+        } else {
+            &raw mut (*specs).cpython
+        }
+    };
+    let h = ctx_call!(ctx.raw().0, ctx_Type_FromSpec, spec, ptr::null_mut());
     // SAFETY: the result is NULL or a new reference.
     unsafe { ctx.check(h) }
 }
@@ -1090,21 +1162,36 @@ macro_rules! __hpy_class_spec {
         methods: [$($m:expr),* $(,)?],
         getsets: [$($g:expr),* $(,)?],
         members: [$($mb:expr),* $(,)?],
-        slots: [$($s:expr),* $(,)?] $(,)?
+        slots: [$($s:expr),* $(,)?],
+        slot_methods: [$($sm:expr),* $(,)?] $(,)?
     ) => {{
         use $crate::class as __c;
         use $crate::ffi as __f;
-        const __DEFS_LIST: &[__f::HPyDef] = &[$($m,)* $($g,)* $($mb,)* $($s,)*];
+        const __DEFS_LIST: &[__f::HPyDef] = &[$($m,)* $($g,)* $($mb,)* $($s,)* $($sm,)*];
         const __N: usize = __DEFS_LIST.len();
-        static __DEFS: $crate::impl_::SyncCell<[__f::HPyDef; __N]> =
-            $crate::impl_::SyncCell::new([$($m,)* $($g,)* $($mb,)* $($s,)*]);
-        const __M: usize = __c::count_defined(__DEFS_LIST) + 1;
-        static __PTRS: $crate::impl_::SyncCell<[*mut __f::HPyDef; __M]> = $crate::impl_::SyncCell::new(
-            __c::defined_pointers::<__N, __M>(__DEFS.get().cast(), __DEFS_LIST),
-        );
-        static __SPEC: $crate::impl_::SyncCell<__f::HPyType_Spec> = $crate::impl_::SyncCell::new(
-            __c::type_spec::<$T>($qualname, $doc, $subclass, $gc, __PTRS.get().cast()),
-        );
+        const __CPY_LIST: [__f::HPyDef; __N] = __c::for_runtime::<__N>(__DEFS_LIST, false);
+        const __PYPY_LIST: [__f::HPyDef; __N] = __c::for_runtime::<__N>(__DEFS_LIST, true);
+        static __DEFS_CPY: $crate::impl_::SyncCell<[__f::HPyDef; __N]> =
+            $crate::impl_::SyncCell::new(__CPY_LIST);
+        static __DEFS_PYPY: $crate::impl_::SyncCell<[__f::HPyDef; __N]> =
+            $crate::impl_::SyncCell::new(__PYPY_LIST);
+        const __M_CPY: usize = __c::count_defined(&__CPY_LIST) + 1;
+        const __M_PYPY: usize = __c::count_defined(&__PYPY_LIST) + 1;
+        static __PTRS_CPY: $crate::impl_::SyncCell<[*mut __f::HPyDef; __M_CPY]> =
+            $crate::impl_::SyncCell::new(__c::defined_pointers::<__N, __M_CPY>(
+                __DEFS_CPY.get().cast(),
+                &__CPY_LIST,
+            ));
+        static __PTRS_PYPY: $crate::impl_::SyncCell<[*mut __f::HPyDef; __M_PYPY]> =
+            $crate::impl_::SyncCell::new(__c::defined_pointers::<__N, __M_PYPY>(
+                __DEFS_PYPY.get().cast(),
+                &__PYPY_LIST,
+            ));
+        static __SPEC: $crate::impl_::SyncCell<__c::TypeSpec> =
+            $crate::impl_::SyncCell::new(__c::TypeSpec {
+                cpython: __c::type_spec::<$T>($qualname, $doc, $subclass, $gc, __PTRS_CPY.get().cast()),
+                pypy: __c::type_spec::<$T>($qualname, $doc, $subclass, $gc, __PTRS_PYPY.get().cast()),
+            });
         __SPEC.get()
     }};
 }
