@@ -300,6 +300,11 @@ pub use hpy_macros::class;
 ///   `set_`, or `#[getter(name)]`).
 /// * `#[staticmethod]`, `#[classmethod]` (first parameter `cls: &Handle<'c>`); `#[classattr]`
 ///   on a `const` item adds a class attribute.
+/// * `#[call_function]` on a method of a class with `__call__` makes an alternative call
+///   behaviour, not exported as a method: the macro adds a constant named after the method in
+///   upper case, and [`Ref::set_call_function`] installs it on one instance (HPy's
+///   `HPy_SetCallFunction`; in CPython-ABI mode the class's `tp_call` checks a word each
+///   instance keeps for it).
 /// * Special methods are recognised by name: `__repr__`, `__str__`, `__hash__`, `__bool__`,
 ///   `__richcmp__(&self, other, op: CompareOp)` or `__eq__`, `__ne__`, `__lt__`, `__le__`,
 ///   `__gt__`, `__ge__` (a missing `__ne__` negates `__eq__`); the binary operators `__add__`,
@@ -314,7 +319,9 @@ pub use hpy_macros::class;
 /// * `__iter__` and `__next__` (returning `Option<T>`: `None` ends the iteration) work in both
 ///   backends although HPy 0.9 has no iteration slots: they are defined as methods, and the
 ///   module sets them again on the type after creating it, which makes CPython install its
-///   generic `tp_iter`/`tp_iternext` that call them (PyPy looks methods up directly).
+///   generic `tp_iter`/`tp_iternext` that call them (PyPy looks methods up directly). The
+///   same goes for `__str__` and `__hash__` on PyPy's HPy, which has no slot for them (a
+///   universal binary picks real slots on CPython when it creates the type).
 ///   Iteration therefore costs a method lookup per item more than a C slot would.
 /// * HPy 0.9 has no static or class methods on types: they are exported as (hidden) module
 ///   functions and wrapped with `staticmethod`/`classmethod` on the class at import.

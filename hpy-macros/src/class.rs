@@ -73,6 +73,8 @@ struct ImplInfo {
     new: Option<FunctionSpec>,
     init: Option<FunctionSpec>,
     call: Option<FunctionSpec>,
+    /// `#[call_function]` methods: the spec, the method's name, the attribute's span.
+    call_functions: Vec<(FunctionSpec, Ident, Span)>,
     class_attrs: Vec<(String, Ident, Span)>,
 }
 
@@ -338,9 +340,8 @@ impl ClassModel {
                 .map(|i| i.to_string())
                 .unwrap_or_default();
             match name.as_str() {
-                "new" | "getter" | "setter" | "staticmethod" | "classmethod" | "classattr" => {
-                    marks.push((name, a))
-                }
+                "new" | "getter" | "setter" | "staticmethod" | "classmethod" | "classattr"
+                | "call_function" => marks.push((name, a)),
                 "pyo3" | "hpy" => {
                     let tokens = match &a.meta {
                         syn::Meta::List(l) => l.tokens.clone(),
@@ -418,6 +419,27 @@ impl ClassModel {
                 }
                 info.new =
                     FunctionSpec::from_sig(&attrs, &f.sig, &fopts, ctx(MethodKind::New), errors);
+            }
+            Some(("call_function", a)) => {
+                if !matches!(a.meta, syn::Meta::Path(_)) {
+                    errors.push(err_spanned!(
+                        a,
+                        "`#[call_function]` takes no options: write it alone (the constant it \
+                         makes is named after the method, in upper case)"
+                    ));
+                }
+                if rust_name.starts_with("__") {
+                    errors.push(err_spanned!(
+                        &f.sig.ident,
+                        "a `#[call_function]` is an ordinary method name, not a special method"
+                    ));
+                } else if let Some(spec) =
+                    FunctionSpec::from_sig(&attrs, &f.sig, &fopts, ctx(MethodKind::Call), errors)
+                {
+                    use syn::spanned::Spanned;
+                    info.call_functions
+                        .push((spec, f.sig.ident.clone(), a.span()));
+                }
             }
             Some(("staticmethod", _)) => {
                 if let Some(spec) =
@@ -642,10 +664,52 @@ impl ClassModel {
             });
             slots.push(quote!(#krate::class::init::<#helper>()));
         }
+        let callable = self.impls.iter().any(|i| i.call.is_some());
+        let has_call_functions =
+            callable && self.impls.iter().any(|i| !i.call_functions.is_empty());
+        let mut default_call = quote!(::core::option::Option::None);
         if let Some(spec) = self.impls.iter().find_map(|i| i.call.as_ref()) {
             let helper = format_ident!("__HpyCall_{}", t);
             out.items.push(function_impl(krate, &helper, spec));
-            slots.push(quote!(#krate::class::call::<#helper>()));
+            slots.push(quote!(#krate::class::call::<#ty, #helper>()));
+            default_call = quote!(::core::option::Option::Some(
+                <#helper as #krate::impl_::PyFunction>::call
+            ));
+        }
+        for (spec, name, span) in self.impls.iter().flat_map(|i| i.call_functions.iter()) {
+            if !callable {
+                errors.push(syn::Error::new(
+                    *span,
+                    format!(
+                        "`#[call_function]` gives one instance of `{t}` its own call behaviour \
+                         (`slf.set_call_function(Self::{})`) instead of the class's \
+                         `__call__`: define `fn __call__` too, the default of every other \
+                         instance",
+                        name.unraw().to_string().to_uppercase()
+                    ),
+                ));
+                continue;
+            }
+            let helper = format_ident!("__HpyCallFn_{}_{}", t, name.unraw());
+            let konst = format_ident!(
+                "{}",
+                name.unraw().to_string().to_uppercase(),
+                span = name.span()
+            );
+            let doc = format!(
+                "The call function of [`Self::{}`], for `set_call_function` (made by \
+                 `#[call_function]`).",
+                name.unraw()
+            );
+            out.items.push(function_impl(krate, &helper, spec));
+            out.items.push(quote! {
+                impl #ty {
+                    #[doc = #doc]
+                    #[allow(dead_code)]
+                    pub const #konst: &'static #krate::class::CallFunction<#ty> =
+                        &#krate::class::CallFunction::<#ty>::new::<#helper>();
+                }
+            });
         }
         slots.push(quote!(#krate::class::destroy::<#ty>(#gc)));
         if gc {
@@ -1289,6 +1353,8 @@ impl ClassModel {
             unsafe impl #krate::class::PyClass for #ty {
                 const NAME: &'static str = #name;
                 const FROZEN: bool = #frozen;
+                const DEFAULT_CALL: ::core::option::Option<#krate::class::CallFn> = #default_call;
+                const CALL_FUNCTIONS: bool = #has_call_functions;
                 fn type_store() -> &'static #krate::Global {
                     &#type_static
                 }

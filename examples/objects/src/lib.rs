@@ -1458,6 +1458,66 @@ pub mod objects {
     }
     // guide:end context_vars
 
+    /// A callable whose instances can switch what a call does (`HPy_SetCallFunction`).
+    #[hpy_core::class]
+    pub struct Scaler {
+        factor: f64,
+        calls: u64,
+    }
+
+    #[hpy_core::methods]
+    impl Scaler {
+        #[new]
+        fn new(factor: f64) -> Self {
+            Scaler { factor, calls: 0 }
+        }
+
+        /// The default of every instance: `x * factor`.
+        fn __call__(&mut self, x: f64) -> f64 {
+            self.calls += 1;
+            x * self.factor
+        }
+
+        /// Installed by `invert()`: `x / factor`, with an optional offset by keyword.
+        #[call_function]
+        #[hpy(signature = (x, *, offset = 0.0))]
+        fn divide(&mut self, x: f64, offset: f64) -> Result<f64> {
+            self.calls += 1;
+            if self.factor == 0.0 {
+                return Err(Error::zero_division_error(
+                    "Scaler: cannot divide by a zero factor",
+                ));
+            }
+            Ok(x / self.factor + offset)
+        }
+
+        /// Installed by `describe()`: returns a str naming the call, keeping no state.
+        #[call_function]
+        fn describe_call(&self, x: &Handle<'_>) -> Result<String> {
+            Ok(format!(
+                "Scaler({:?}) called with {}",
+                self.factor,
+                x.repr()?
+            ))
+        }
+
+        /// From now on this object divides.
+        fn invert(slf: hpy_core::Ref<'_, '_, Self>) -> Result<()> {
+            slf.set_call_function(Self::DIVIDE)
+        }
+
+        /// From now on this object describes its argument.
+        fn describe(slf: hpy_core::Ref<'_, '_, Self>) -> Result<()> {
+            slf.set_call_function(Self::DESCRIBE_CALL)
+        }
+
+        /// How many times it was called (by either call function).
+        #[getter]
+        fn calls(&self) -> u64 {
+            self.calls
+        }
+    }
+
     /// `leak_one_handle()`: leaks a handle on purpose, to prove the leak detector watches
     /// this module too.
     #[hpy_core::function]

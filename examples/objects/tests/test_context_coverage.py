@@ -60,6 +60,8 @@ def test_every_safe_member_is_called(expect, repo_root, tmp_path):
         "ctx_Compile_s", "ctx_EvalCode", "ctx_ContextVar_New", "ctx_ContextVar_Get",
         "ctx_ContextVar_Set", "ctx_Type_GetName", "ctx_Type_IsSubtype",
         "ctx_Unicode_FromEncodedObject", "ctx_Unicode_Substring", "ctx_Dict_Keys",
-        "ctx_Dict_Copy", "ctx_Slice_Unpack", "ctx_Call", "ctx_CallMethod",
+        "ctx_Dict_Copy", "ctx_Slice_Unpack", "ctx_SetCallFunction", "ctx_Call",
+        "ctx_CallMethod",
     ]
+    assert len(shifted) == 19
     assert all(counts.get(m) for m in shifted), [m for m in shifted if not counts.get(m)]

@@ -267,3 +267,37 @@ def test_context_variables():
     assert ctx[with_default] == "inner" and objects.var_get(with_default, None) == "dflt"
     raises_repeatedly(pytest, TypeError, objects.var_get, "not a var", None)
     raises_repeatedly(pytest, ValueError, objects.new_var, "nul\0", None)
+
+
+def test_call_function_per_instance():
+    # `HPy_SetCallFunction`: one instance switches what calling it does; the others keep
+    # `__call__`.
+    a, b = objects.Scaler(2.0), objects.Scaler(2.0)
+    assert callable(a) and a(3) == 6.0 and a(x=4) == 8.0
+    a.invert()
+    assert a(3) == 1.5 and a(3, offset=1) == 2.5 and a(x=3, offset=-1.5) == 0.0
+    assert b(3) == 6.0, "the other instance keeps __call__"
+    with pytest.raises(TypeError, match="offset"):
+        b(3, offset=1)  # __call__ has no `offset`
+    with pytest.raises(TypeError, match="float"):
+        a("three")
+    with pytest.raises(TypeError):
+        a()
+    assert a.calls == 5 and b.calls == 1  # failed calls count nothing
+    a.invert()  # again: still dividing
+    assert a(1) == 0.5
+    a.describe()
+    assert a([1, "x"]) == "Scaler(2.0) called with [1, 'x']"
+    assert a.calls == 6  # describe_call keeps no state
+    zero = objects.Scaler(0.0)
+    zero.invert()
+    with pytest.raises(ZeroDivisionError, match="zero factor"):
+        zero(1)
+    # Through every way of calling.
+    import functools
+
+    b.invert()
+    assert functools.partial(b, offset=10)(4) == 12.0
+    assert list(map(b, [2, 4])) == [1.0, 2.0]
+    # From Rust (HPy_Call with keywords from a dict).
+    assert objects.call_with_dict(b, {"x": 8, "offset": 1}) == 5.0

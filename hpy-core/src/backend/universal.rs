@@ -1464,6 +1464,15 @@ pub unsafe fn dict_copy(c: RawCtx, d: HPy) -> HPy {
     shifted!(c, ctx_Dict_Copy, 258, d)
 }
 
+/// `HPy_SetCallFunction`: 0, or -1 with an exception set.
+///
+/// # Safety
+/// See the module contract; `func` points to a definition that outlives the object.
+#[inline(always)]
+pub unsafe fn set_call_function(c: RawCtx, h: HPy, func: *mut HPyCallFunction) -> c_int {
+    shifted!(c, ctx_SetCallFunction, 260, h, func)
+}
+
 /// `HPyBytes_Check`.
 ///
 /// # Safety

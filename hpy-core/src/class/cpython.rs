@@ -717,7 +717,7 @@ pub const fn type_spec<T: PyClass>(
     }
     py::PyType_Spec {
         name: qualname.as_ptr(),
-        basicsize: (payload_offset::<T>() + size_of::<ClassCell<T>>()) as c_int,
+        basicsize: (payload_offset::<T>() + super::payload_size::<T>()) as c_int,
         itemsize: 0,
         flags,
         slots,
@@ -809,9 +809,35 @@ unsafe extern "C" fn call_fn<F: crate::impl_::PyFunction>(
     }))
 }
 
-/// `tp_call`.
-pub const fn call<F: crate::impl_::PyFunction>() -> SlotDef {
-    slot(py::Py_tp_call, call_fn::<F> as *mut c_void)
+/// `tp_call`: `F` (`__call__`), or for a class with `#[call_function]`s the dispatcher that
+/// runs each instance's own call function (see [`CallFunction`](super::CallFunction)).
+pub const fn call<T: PyClass, F: crate::impl_::PyFunction>() -> SlotDef {
+    if T::CALL_FUNCTIONS {
+        slot(
+            py::Py_tp_call,
+            call_fn::<super::CallDispatch<T>> as *mut c_void,
+        )
+    } else {
+        slot(py::Py_tp_call, call_fn::<F> as *mut c_void)
+    }
+}
+
+/// The backend's part of a [`CallFunction`](super::CallFunction): nothing (the class's
+/// `tp_call` reads the instance's word).
+#[derive(Clone, Copy)]
+pub struct CallFunctionDef;
+
+impl CallFunctionDef {
+    /// For the call functions of `T` (the same for every class here).
+    #[allow(clippy::extra_unused_type_parameters)] // the universal backend's needs `T`
+    pub(crate) const fn new<T: PyClass>() -> Self {
+        CallFunctionDef
+    }
+
+    /// After the instance's word was written: nothing more to do here.
+    pub(crate) fn install(&'static self, _ctx: Ctx<'_>, _obj: &Handle<'_>) -> Result<()> {
+        Ok(())
+    }
 }
 
 unsafe extern "C" fn getbuffer_fn<F: super::BufferSlot>(

@@ -53,6 +53,13 @@ pub unsafe trait PyClass: Sized + 'static {
     const NAME: &'static str;
     /// Whether the class is `frozen`: no `&mut self` access, no run-time borrow checks.
     const FROZEN: bool;
+    /// The class's `__call__`, if it has one.
+    #[doc(hidden)]
+    const DEFAULT_CALL: Option<CallFn> = None;
+    /// Whether the class has `#[call_function]`s: each instance then keeps a word after its
+    /// value for its own call function, and calls go through [`CallDispatch`].
+    #[doc(hidden)]
+    const CALL_FUNCTIONS: bool = false;
 
     /// Where the type object lives once the module created it.
     #[doc(hidden)]
@@ -263,6 +270,137 @@ impl<'a, 'c, T: PyClass> Ref<'a, 'c, T> {
     /// Writes a [`Field`] of this object (`None` clears it).
     pub fn store(&self, field: &Field, value: Option<&Handle<'c>>) {
         self.cell.store_field(self.obj, field, value)
+    }
+
+    /// Makes `f` what calling this object runs from now on, instead of the class's
+    /// `__call__` (HPy's `HPy_SetCallFunction`: per-instance call behaviour, e.g. a
+    /// specialised fast path chosen when the object is set up). `f` is a method of the class
+    /// marked `#[call_function]`, whose macro-made constant is named after it in upper case;
+    /// the class must define `__call__`, the default of every instance.
+    ///
+    /// ```
+    /// #[hpy_core::module]
+    /// mod scaler {
+    ///     use hpy_core::{Ref, Result};
+    ///
+    ///     /// Multiplies what it is called with.
+    ///     #[hpy_core::class]
+    ///     pub struct Scale {
+    ///         factor: f64,
+    ///     }
+    ///
+    ///     #[hpy_core::methods]
+    ///     impl Scale {
+    ///         #[new]
+    ///         fn new(factor: f64) -> Self {
+    ///             Scale { factor }
+    ///         }
+    ///
+    ///         fn __call__(&self, x: f64) -> f64 {
+    ///             x * self.factor
+    ///         }
+    ///
+    ///         /// Calls of an inverted `Scale` divide.
+    ///         #[call_function]
+    ///         fn divide(&self, x: f64) -> f64 {
+    ///             x / self.factor
+    ///         }
+    ///
+    ///         /// From now on, this object divides.
+    ///         fn invert(slf: Ref<'_, '_, Self>) -> Result<()> {
+    ///             slf.set_call_function(Self::DIVIDE)
+    ///         }
+    ///     }
+    /// }
+    /// # fn main() {}
+    /// ```
+    pub fn set_call_function(&self, f: &'static CallFunction<T>) -> Result<()> {
+        // SAFETY: `self.cell` is the payload of an instance of `T`, which has call functions
+        // (a `CallFunction<T>` exists), so its allocation holds the word.
+        unsafe { call_word::<T>(core::ptr::from_ref(self.cell).cast_mut()).write(Some(f.call)) };
+        f.def.install(self.ctx(), self.obj)
+    }
+}
+
+/// What a call function runs: the `call` of a `PyFunction` (a method taking `self`).
+#[doc(hidden)]
+pub type CallFn = for<'c> fn(Ctx<'c>, &RawArgs) -> Result<HPy>;
+
+/// A call function of class `T`: what `#[call_function]` makes of a method, installed on one
+/// instance by [`Ref::set_call_function`].
+///
+/// Every instance of a class with call functions keeps a word after its value: `None` (zero,
+/// as allocated) for the class's `__call__`, else the function to run. Calls reach the
+/// class's dispatcher ([`CallDispatch`]), which reads it: through `tp_call` in CPython-ABI
+/// mode, and in universal mode through the vectorcall function `HPy_SetCallFunction` sets
+/// (on CPython, per instance) or the `__call__` it sets (on PyPy 7.3.19, for the whole type).
+pub struct CallFunction<T> {
+    call: CallFn,
+    def: CallFunctionDef,
+    _class: PhantomData<fn() -> T>,
+}
+
+impl<T: PyClass> CallFunction<T> {
+    /// The call function that runs `F`, a method of `T` (expanded by `#[methods]`).
+    #[doc(hidden)]
+    pub const fn new<F: crate::impl_::PyFunction>() -> Self {
+        assert!(T::CALL_FUNCTIONS && T::DEFAULT_CALL.is_some());
+        CallFunction {
+            call: F::call,
+            def: CallFunctionDef::new::<T>(),
+            _class: PhantomData,
+        }
+    }
+}
+
+/// Where the payload of an instance of `T` keeps its call function: after the value.
+const fn call_word_offset<T>() -> usize {
+    size_of::<ClassCell<T>>().next_multiple_of(align_of::<usize>())
+}
+
+/// The size of the payload of an instance of `T`: its value, and the call-function word of a
+/// class with `#[call_function]`s.
+pub(crate) const fn payload_size<T: PyClass>() -> usize {
+    if T::CALL_FUNCTIONS {
+        call_word_offset::<T>() + size_of::<Option<CallFn>>()
+    } else {
+        size_of::<ClassCell<T>>()
+    }
+}
+
+/// The call-function word of a payload.
+///
+/// # Safety
+/// `cell` is the payload of a live instance of `T`, and `T::CALL_FUNCTIONS` holds.
+unsafe fn call_word<T: PyClass>(cell: *mut ClassCell<T>) -> *mut Option<CallFn> {
+    debug_assert!(T::CALL_FUNCTIONS);
+    // SAFETY: forwarded contract: the allocation extends `payload_size::<T>()` bytes past
+    // `cell`, and the word is aligned.
+    unsafe { cell.cast::<u8>().add(call_word_offset::<T>()).cast() }
+}
+
+/// The `tp_call` of a class with `#[call_function]`s: runs the instance's call function, or
+/// the class's `__call__`.
+#[doc(hidden)]
+pub struct CallDispatch<T>(PhantomData<fn() -> T>);
+
+impl<T: PyClass> crate::impl_::PyFunction for CallDispatch<T> {
+    const DEF: crate::impl_::MethodDef =
+        crate::impl_::method_def::<Self>(c"__call__", c"", crate::impl_::Convention::Keywords);
+    const NAME: &'static str = T::NAME;
+    #[inline]
+    fn call<'c>(ctx: Ctx<'c>, args: &RawArgs) -> Result<HPy> {
+        // SAFETY: the runtime calls `tp_call` with a live instance of `T` (or of a subclass).
+        let cell = unsafe { payload::<T>(ctx, args.slf)? };
+        // SAFETY: `T` has call functions, so the payload holds the word.
+        let own = unsafe { call_word::<T>(cell).read() };
+        match own.or(T::DEFAULT_CALL) {
+            Some(f) => f(ctx, args),
+            None => Err(Error::type_error(format!(
+                "'{}' object is not callable",
+                T::NAME
+            ))),
+        }
     }
 }
 

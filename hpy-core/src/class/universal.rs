@@ -1118,10 +1118,10 @@ pub const fn type_spec<T: PyClass>(
     }
     HPyType_Spec {
         name: qualname.as_ptr(),
-        basicsize: if size_of::<ClassCell<T>>() < MIN_PAYLOAD {
+        basicsize: if super::payload_size::<T>() < MIN_PAYLOAD {
             MIN_PAYLOAD
         } else {
-            size_of::<ClassCell<T>>()
+            super::payload_size::<T>()
         } as c_int,
         itemsize: 0,
         flags,
@@ -1196,9 +1196,49 @@ macro_rules! __hpy_class_spec {
     }};
 }
 
-/// `tp_call` (HPy calls it with the KEYWORDS convention, as vectorcall).
-pub const fn call<F: crate::impl_::PyFunction>() -> HPyDef {
-    let (impl_, tramp) = crate::impl_::keywords_entry_points::<F>();
+/// The backend's part of a [`CallFunction`](super::CallFunction): the `HPyCallFunction` of
+/// the class's dispatcher, which `HPy_SetCallFunction` installs. (CPython's runtime makes it
+/// the instance's vectorcall function; PyPy 7.3.19's sets it as `__call__` of the whole type,
+/// which the dispatcher makes harmless: it runs each instance's own function, or `__call__`.)
+#[derive(Clone, Copy)]
+pub struct CallFunctionDef(HPyCallFunction);
+
+// SAFETY: two function pointers, never written.
+unsafe impl Sync for CallFunctionDef {}
+
+impl CallFunctionDef {
+    /// For the call functions of `T`.
+    pub(crate) const fn new<T: PyClass>() -> Self {
+        let (impl_, tramp) = crate::impl_::keywords_entry_points::<super::CallDispatch<T>>();
+        CallFunctionDef(HPyCallFunction {
+            cpy_trampoline: tramp,
+            impl_,
+        })
+    }
+
+    /// `HPy_SetCallFunction` on `obj`, after its word was written.
+    pub(crate) fn install(&'static self, ctx: Ctx<'_>, obj: &Handle<'_>) -> Result<()> {
+        // SAFETY: `obj` is live; the definition is static and only read by the runtime.
+        let r = unsafe {
+            crate::backend::set_call_function(
+                ctx.raw(),
+                obj.as_raw(),
+                (&raw const self.0).cast_mut(),
+            )
+        };
+        if r < 0 { Err(Error::pending()) } else { Ok(()) }
+    }
+}
+
+/// `tp_call` (HPy calls it with the KEYWORDS convention, as vectorcall): `F` (`__call__`), or
+/// for a class with `#[call_function]`s the dispatcher (see
+/// [`CallFunction`](super::CallFunction)).
+pub const fn call<T: PyClass, F: crate::impl_::PyFunction>() -> HPyDef {
+    let (impl_, tramp) = if T::CALL_FUNCTIONS {
+        crate::impl_::keywords_entry_points::<super::CallDispatch<T>>()
+    } else {
+        crate::impl_::keywords_entry_points::<F>()
+    };
     slot(HPy_tp_call, impl_, tramp)
 }
 
