@@ -70,6 +70,7 @@ for command in \
     'maturin develop' \
     'cargo install --path path/to/hpy-build --features cli' \
     'hpy-build build --release -o dist/' \
+    'pip install --no-index --find-links dist/ greeter' \
     'pip install dist/greeter-*-py3-none-*.whl' \
     'hpy-build develop'; do
     grep -qF -- "$command" "$PROJECT/README-commands.sh" ||
@@ -136,6 +137,15 @@ cp313-cpython      $CP313 $(wheel_for cp313-cp313) cpython
 pypy311-universal  $PYPY  $UNIVERSAL universal
 pypy311-cpython    $PYPY  $(wheel_for pp311-pypy311_pp73) cpython
 EOF
+
+log "4. pip install --no-index --find-links dist/ greeter: each CPython picks its CPython-ABI wheel"
+# dist/ holds all four wheels: pip must prefer the interpreter's cp3X tag to py3-none.
+for spec in "cp311-pick $CP311" "cp313-pick $CP313"; do
+    read -r name python <<<"$spec"
+    py=$(venv "$name" "$python")
+    "$py" -m pip install "${PIP_QUIET[@]}" --no-index --find-links "$PROJECT/dist/" greeter
+    exercise "$py" cpython
+done
 
 # ---------------------------------------------------------------------------------------------
 # refused NAME TARGET COMMAND...: COMMAND must fail, saying to run `hpy-build develop`, and

@@ -414,7 +414,12 @@ fn maturin_build(maturin: &OsStr, pass: &[OsString], extra: &[OsString], raw: &P
              (into the active virtual environment, or with pipx), or set MATURIN to its path",
             maturin.to_string_lossy()
         ),
-    )
+    )?;
+    eprintln!(
+        "hpy-build: (maturin's warning that it couldn't find `PyInit_<module>` is expected: a \
+         universal module exports `HPyInit_<module>` instead, which the conversion checks)"
+    );
+    Ok(())
 }
 
 /// Converts every wheel in `raw` into `out_dir` and copies anything else there.

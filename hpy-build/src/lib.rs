@@ -194,18 +194,27 @@ pub const CPYEXT_CFG: &str = "hpy_cpyext";
 /// wheel is converted afterwards. The check runs when the build script runs: on the first
 /// build of a configuration, not on a build cargo finds up to date.
 ///
-/// # Panics
-/// When [`choose`] fails: a build script cannot go on without a backend, and the panic
-/// message says how to fix the environment. In universal mode, under `maturin develop` or
-/// maturin's PEP 517 backend, with a message saying what to run instead.
+/// # Failure
+/// When [`choose`] fails, the build script stops (exit status 1) after printing, on its
+/// stderr, which cargo shows, a message saying how to fix the environment: a build script
+/// cannot go on without a backend. In universal mode it stops the same way under
+/// `maturin develop` or maturin's PEP 517 backend, with a message saying what to run
+/// instead. (No panic, so no backtrace noise around the message.)
 pub fn configure() -> Abi {
     configure_full().abi
+}
+
+/// Stops the build script with `message`, printed where cargo shows it when a build script
+/// fails (its stderr), without the panic's backtrace note.
+pub(crate) fn refuse(message: &str) -> ! {
+    eprintln!("error: hpy-build: {message}");
+    std::process::exit(1)
 }
 
 /// [`configure`], also declaring and setting `hpy_cpyext` for a CPython-ABI build that targets
 /// PyPy.
 ///
-/// # Panics
+/// # Failure
 /// As [`configure`].
 pub fn configure_full() -> Config {
     println!("cargo::rerun-if-env-changed={ENV_OVERRIDE}");
@@ -214,7 +223,7 @@ pub fn configure_full() -> Config {
     println!("cargo::rustc-check-cfg=cfg({CPYEXT_CFG})");
     let (abi, source) = match choose() {
         Ok(choice) => choice,
-        Err(e) => panic!("hpy-build: {e}"),
+        Err(e) => refuse(&e.to_string()),
     };
     // Only the crate that makes the choice (hpy-core) checks how it is packaged, not every
     // dependent that inherits it.

@@ -139,7 +139,7 @@ pub(crate) fn check_universal_build(source: &Source) {
     println!("cargo::rerun-if-env-changed={WILL_CONVERT_ENV}");
     let will_convert = std::env::var(WILL_CONVERT_ENV).is_ok_and(|v| v.trim() == "1");
     match verdict(maturin_ancestor().as_ref(), will_convert, source) {
-        Err(message) => panic!("hpy-build: {message}"),
+        Err(message) => crate::refuse(&message),
         Ok(Some(warning)) => println!("cargo::warning={warning}"),
         Ok(None) => {}
     }

@@ -441,7 +441,7 @@ impl<'c> Handle<'c> {
             Ok(())
         } else {
             Err(Error::type_error(format!(
-                "{what} needs a type, got a {} object",
+                "{what} needs a type, got an instance of {}",
                 self.type_name()
             )))
         }

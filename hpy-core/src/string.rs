@@ -191,8 +191,25 @@ impl<'c> Handle<'c> {
 
     /// `str(self, encoding, errors)` for a bytes-like object (`HPyUnicode_FromEncodedObject`):
     /// `None` means UTF-8 and `'strict'`.
+    ///
+    /// Every runtime accepts the same objects: PyPy's `HPyUnicode_FromEncodedObject` and its
+    /// cpyext's `PyUnicode_FromEncodedObject` (7.3.19) take `bytes` only, so on PyPy another
+    /// object with the buffer protocol (`bytearray`, `memoryview`, `array.array`, ...) is
+    /// copied into a `bytes` first, as CPython reads it.
     pub fn decode(&self, encoding: Option<&str>, errors: Option<&str>) -> Result<Handle<'c>> {
         let ctx = self.ctx();
+        #[cfg(hpy_abi = "universal")]
+        let pypy = b::is_pypy(ctx.raw());
+        #[cfg(not(hpy_abi = "universal"))]
+        let pypy = cfg!(hpy_cpyext);
+        if pypy && !self.is_bytes() && !self.is_str() {
+            match ctx.builtin("memoryview")?.call((self,)) {
+                Ok(view) => return view.call_method("tobytes", ())?.decode(encoding, errors),
+                // Not a buffer: PyPy's own call raises the TypeError.
+                Err(e) if e.matches(ctx, crate::Builtin::TypeError) => e.discard(ctx),
+                Err(e) => return Err(e),
+            }
+        }
         with_opt_cstr(encoding, |enc| {
             with_opt_cstr(errors, |err| {
                 // SAFETY: the handle is live; the strings are NULL or NUL-terminated; the

@@ -140,6 +140,12 @@ def test_type_name_of_type():
     import collections
 
     assert objects.type_name_of_type(collections.OrderedDict) == "OrderedDict"
+    # Built-in types that PyPy's cpyext flags as heap types (reading their ht_name crashed).
+    assert objects.type_name_of_type(type(...)) == "ellipsis"
+    assert objects.type_name_of_type(type(None)) == "NoneType"
+    assert objects.type_name_of_type(type(NotImplemented)) == "NotImplementedType"
+    assert objects.type_name_of_type(type(len)) == type(len).__name__
+    assert objects.type_name_of_type(type(objects)) == "module"
     with pytest.raises(TypeError, match="needs a type"):
         objects.type_name_of_type(3)
 

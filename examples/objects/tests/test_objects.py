@@ -166,6 +166,15 @@ def test_decodings():
     raises_repeatedly(pytest, UnicodeDecodeError, objects.decode_with, b"\xff", None, None)
     raises_repeatedly(pytest, LookupError, objects.decode_with, b"x", "no-such-codec", None)
     raises_repeatedly(pytest, TypeError, objects.decode_with, "already str", None, None)
+    # Any bytes-like object, on every runtime (PyPy's own HPyUnicode_FromEncodedObject
+    # takes bytes only; hpy-core copies the buffer there).
+    assert objects.decode_with(bytearray(b"caf\xc3\xa9"), None, None) == "café"
+    assert objects.decode_with(memoryview(b"caf\xe9"), "latin-1", None) == "café"
+    import array
+
+    assert objects.decode_with(array.array("B", b"ok"), "ascii", None) == "ok"
+    raises_repeatedly(pytest, TypeError, objects.decode_with, 42, None, None)
+    raises_repeatedly(pytest, UnicodeDecodeError, objects.decode_with, bytearray(b"\xff"), None, None)
 
 
 def test_fs_wide_and_c_strings():

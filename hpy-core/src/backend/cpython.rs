@@ -1931,9 +1931,12 @@ pub unsafe fn dump(_c: RawCtx, x: HPy) {
 /// See the module contract; `ty` is a type.
 pub unsafe fn type_get_name(_c: RawCtx, ty: HPy) -> *const c_char {
     let tp = ty._i as *mut py::PyTypeObject;
-    // SAFETY: `ty` is a live type object; a heap type is a `PyHeapTypeObject`.
+    // SAFETY: `ty` is a live type object; on CPython a heap type is a `PyHeapTypeObject`.
+    // PyPy's cpyext marks some built-in types (`type(...)`, for one) as heap types without
+    // giving them a `PyHeapTypeObject` whose `ht_name` could be read, so there `tp_name`
+    // (which cpyext keeps equal to the type's name) is used for every type.
     unsafe {
-        if py::PyType_GetFlags(tp) & py::Py_TPFLAGS_HEAPTYPE != 0 {
+        if cfg!(not(hpy_cpyext)) && py::PyType_GetFlags(tp) & py::Py_TPFLAGS_HEAPTYPE != 0 {
             let et = tp.cast::<py::PyHeapTypeObject>();
             return py::PyUnicode_AsUTF8((*et).ht_name);
         }
