@@ -317,15 +317,38 @@ pub mod piconumpy {
                 }
                 return Ok(());
             }
-            if value.is_instance_of_builtin(BuiltinType::Float) || value.is_number() {
-                let y: f64 = value
-                    .extract()
-                    .map_err(|e| e.with_prefix("piconumpy.array slice assignment: "))?;
-                (0..count).for_each(|k| self.data[at(k)].set(y));
-                return Ok(());
+            const WHAT: &str = "piconumpy.array slice assignment";
+            // A float is the one common scalar; anything else that is iterable (a list, a
+            // numpy array, a user's sequence, even one with `__float__`) is a sequence of
+            // values, and only what is not iterable is one number for the whole slice.
+            if !value.is_instance_of_builtin(BuiltinType::Float) {
+                if value.is_str() || value.is_list() || value.is_tuple() {
+                    let values = collect_floats(value, WHAT)?;
+                    return self.assign(&values, count, at);
+                }
+                match value.iter() {
+                    Ok(items) => {
+                        let values = collect_items(items, WHAT)?;
+                        return self.assign(&values, count, at);
+                    }
+                    Err(e) if e.matches(value.ctx(), Builtin::TypeError) => {
+                        e.discard(value.ctx());
+                    }
+                    Err(e) => return Err(e),
+                }
             }
-            let values = collect_floats(value, "piconumpy.array slice assignment")?;
-            self.assign(&values, count, at)
+            let y = match to_float(value, WHAT) {
+                Err(e) if e.matches(value.ctx(), Builtin::TypeError) => {
+                    e.discard(value.ctx());
+                    return Err(Error::type_error(format!(
+                        "{WHAT}: expected a number or an iterable of numbers, got {}",
+                        value.type_name()
+                    )));
+                }
+                y => y?,
+            };
+            (0..count).for_each(|k| self.data[at(k)].set(y));
+            Ok(())
         }
 
         fn assign(&self, values: &[f64], count: usize, at: impl Fn(usize) -> usize) -> Result<()> {
@@ -347,12 +370,14 @@ pub mod piconumpy {
             )));
         }
         if data.is_list() || data.is_tuple() {
-            // hpy-core's fast path for a list or tuple of floats.
-            return data
-                .extract()
-                .map_err(|e| e.with_prefix(format_args!("{what}: ")));
+            // hpy-core's fast path for a list or tuple of floats; on an OverflowError (an int
+            // too large for a float) the slow path below says which item it was.
+            match data.extract() {
+                Ok(values) => return Ok(values),
+                Err(e) if e.matches(data.ctx(), Builtin::OverflowError) => e.discard(data.ctx()),
+                Err(e) => return Err(e.with_prefix(format_args!("{what}: "))),
+            }
         }
-        let mut values = Vec::new();
         let items = match data.iter() {
             Ok(items) => items,
             Err(e) if e.matches(data.ctx(), Builtin::TypeError) => {
@@ -364,14 +389,46 @@ pub mod piconumpy {
             }
             Err(e) => return Err(e),
         };
+        collect_items(items, what)
+    }
+
+    /// The items of an iterator, as floats; errors start with `what` and the item's position.
+    fn collect_items(items: hpy_core::Iter<'_>, what: &str) -> Result<Vec<f64>> {
+        let mut values = Vec::new();
         for (i, item) in items.enumerate() {
-            let item = item?;
-            let x = item
-                .extract()
-                .map_err(|e| e.with_prefix(format_args!("{what}: item {i}: ")))?;
-            values.push(x);
+            values.push(to_float(&item?, format_args!("{what}: item {i}"))?);
         }
         Ok(values)
+    }
+
+    /// `float(value)`, with an error that starts with `what`, an `OverflowError` included (an
+    /// int too large for a float, whose message from Python would not say where it was).
+    fn to_float(value: &Handle<'_>, what: impl std::fmt::Display) -> Result<f64> {
+        match value.extract::<f64>() {
+            Ok(x) => Ok(x),
+            Err(e) if e.matches(value.ctx(), Builtin::OverflowError) => {
+                e.discard(value.ctx());
+                Err(Error::overflow_error(format!(
+                    "{what}: {} is too large to convert to a float",
+                    short_repr(value)
+                )))
+            }
+            Err(e) => Err(e.with_prefix(format_args!("{what}: "))),
+        }
+    }
+
+    /// `repr(value)`, cut short when it is long (a 400-digit int).
+    fn short_repr(value: &Handle<'_>) -> String {
+        let r = value.repr().unwrap_or_else(|e| {
+            e.discard(value.ctx());
+            String::from("the value")
+        });
+        if r.chars().count() > 40 {
+            let head: String = r.chars().take(20).collect();
+            format!("{head}... ({} characters)", r.chars().count())
+        } else {
+            r
+        }
     }
 
     /// The `ValueError` of a slice assignment of the wrong number of values.
@@ -400,7 +457,7 @@ pub mod piconumpy {
     }
 
     /// `array[index]` for an int index (or an object with `__index__`); `None` for a slice.
-    fn int_key(key: &Handle<'_>) -> Result<Option<i64>> {
+    fn int_key(key: &Handle<'_>, size: usize) -> Result<Option<i64>> {
         // The slice test first: it is one type check, where a failed int conversion would
         // build an error message only to discard it.
         if key.is_instance_of_builtin(BuiltinType::Slice) {
@@ -413,7 +470,7 @@ pub mod piconumpy {
                 if e.matches(ctx, Builtin::OverflowError) {
                     e.discard(ctx);
                     return Err(Error::index_error(format!(
-                        "index {} is out of bounds for a piconumpy.array",
+                        "index {} is out of bounds for a piconumpy.array of size {size}",
                         key.repr()?
                     )));
                 }
@@ -461,9 +518,11 @@ pub mod piconumpy {
             self.writeable.get()
         }
 
+        /// Takes any truth value (`a.writeable = 1`), like numpy's flag.
         #[setter]
-        fn set_writeable(&self, value: bool) {
-            self.writeable.set(value);
+        fn set_writeable(&self, value: &Handle<'_>) -> Result<()> {
+            self.writeable.set(value.is_true()?);
+            Ok(())
         }
 
         /// The elements as a list of floats.
@@ -482,7 +541,7 @@ pub mod piconumpy {
         }
 
         fn __getitem__<'c>(&self, ctx: Ctx<'c>, key: &Handle<'c>) -> Result<Handle<'c>> {
-            match int_key(key)? {
+            match int_key(key, self.len())? {
                 Some(i) => ctx.to_py(self.data[self.position(i)?].get()),
                 None => self.get_slice(ctx, key),
             }
@@ -490,12 +549,10 @@ pub mod piconumpy {
 
         fn __setitem__(&self, key: &Handle<'_>, value: &Handle<'_>) -> Result<()> {
             self.check_writeable("assignment")?;
-            match int_key(key)? {
+            match int_key(key, self.len())? {
                 Some(i) => {
                     let j = self.position(i)?;
-                    let x: f64 = value
-                        .extract()
-                        .map_err(|e| e.with_prefix("piconumpy.array item assignment: "))?;
+                    let x = to_float(value, format_args!("piconumpy.array item assignment"))?;
                     self.data[j].set(x);
                     Ok(())
                 }
@@ -511,11 +568,38 @@ pub mod piconumpy {
             let it = slf.ctx().to_py(ArrayIterator {
                 array: Field::new(),
                 index: Cell::new(0),
+                reverse: false,
             })?;
             let cell = Ref::<ArrayIterator>::borrow(&it)?;
             cell.store(&cell.array, Some(slf.handle()));
             drop(cell);
             Ok(it)
+        }
+
+        /// `reversed(a)`: the elements from the last, read as they are reached (like
+        /// iteration, and like `reversed()` on a list).
+        #[hpy(name = "__reversed__")]
+        fn reversed_iter<'c>(slf: Ref<'_, 'c, Self>) -> Result<Handle<'c>> {
+            let it = slf.ctx().to_py(ArrayIterator {
+                array: Field::new(),
+                index: Cell::new(slf.len()),
+                reverse: true,
+            })?;
+            let cell = Ref::<ArrayIterator>::borrow(&it)?;
+            cell.store(&cell.array, Some(slf.handle()));
+            drop(cell);
+            Ok(it)
+        }
+
+        /// The class cannot be subclassed, on every runtime: PyPy's HPy backend ignores the
+        /// missing base-type flag, and then aborts when it collects an instance of the
+        /// subclass, so the class refuses subclasses itself.
+        #[classmethod]
+        fn __init_subclass__(cls: &Handle<'_>) -> Result<()> {
+            Err(Error::type_error(format!(
+                "type 'piconumpy.array' is not an acceptable base type (cannot subclass it as {})",
+                cls.getattr("__name__")?.repr()?
+            )))
         }
 
         fn __repr__(&self) -> String {
@@ -622,7 +706,10 @@ pub mod piconumpy {
     pub struct ArrayIterator {
         /// The array; emptied once the iteration is over.
         array: Field,
+        /// The next element's position (forward), or one past it (reversed).
         index: Cell<usize>,
+        /// Whether the iterator goes from the last element to the first.
+        reverse: bool,
     }
 
     #[hpy_core::methods]
@@ -637,7 +724,14 @@ pub mod piconumpy {
             };
             let a = Ref::<Array>::borrow(&array)?;
             let i = slf.index.get();
-            if i < a.len() {
+            if slf.reverse {
+                // Clamped: the array never changes size, but stays correct if it did.
+                let i = i.min(a.len());
+                if i > 0 {
+                    slf.index.set(i - 1);
+                    return Ok(Some(a.data[i - 1].get()));
+                }
+            } else if i < a.len() {
                 slf.index.set(i + 1);
                 return Ok(Some(a.data[i].get()));
             }
@@ -648,17 +742,30 @@ pub mod piconumpy {
     }
 
     /// Checks the `size` argument of the functions that make arrays.
-    fn checked_size(function: &str, size: i64) -> Result<usize> {
-        usize::try_from(size).map_err(|_| {
+    /// Any int-like object, between 0 and the most elements an allocation can have;
+    /// `ValueError` outside that range, as in numpy.
+    fn checked_size(function: &str, size: &Handle<'_>) -> Result<usize> {
+        const MAX: usize = isize::MAX as usize / std::mem::size_of::<f64>();
+        let ctx = size.ctx();
+        let n = match size.extract::<i64>() {
+            Ok(n) => usize::try_from(n).ok().filter(|n| *n <= MAX),
+            Err(e) if e.matches(ctx, Builtin::OverflowError) => {
+                e.discard(ctx);
+                None
+            }
+            Err(e) => return Err(e.with_prefix(format_args!("{function}() argument 'size': "))),
+        };
+        n.ok_or_else(|| {
             Error::value_error(format!(
-                "{function}() argument 'size': expected a non-negative int, got {size}"
+                "{function}(): size must be between 0 and {MAX}, got {}",
+                short_repr(size)
             ))
         })
     }
 
     /// `zeros(size)`: an array of `size` zeros.
     #[hpy_core::function]
-    fn zeros(size: i64) -> Result<Array> {
+    fn zeros(size: &Handle<'_>) -> Result<Array> {
         let n = checked_size("zeros", size)?;
         make_data(n, "zeros()", |_| 0.0).map(Array::from_data)
     }
@@ -666,21 +773,21 @@ pub mod piconumpy {
     /// `empty(size)`: an array of `size` elements. Unlike numpy's, they are zeros, never
     /// uninitialised memory.
     #[hpy_core::function]
-    fn empty(size: i64) -> Result<Array> {
+    fn empty(size: &Handle<'_>) -> Result<Array> {
         let n = checked_size("empty", size)?;
         make_data(n, "empty()", |_| 0.0).map(Array::from_data)
     }
 
     /// `ones(size)`: an array of `size` ones.
     #[hpy_core::function]
-    fn ones(size: i64) -> Result<Array> {
+    fn ones(size: &Handle<'_>) -> Result<Array> {
         let n = checked_size("ones", size)?;
         make_data(n, "ones()", |_| 1.0).map(Array::from_data)
     }
 
     /// `full(size, fill_value)`: an array of `size` copies of `fill_value`.
     #[hpy_core::function]
-    fn full(size: i64, fill_value: f64) -> Result<Array> {
+    fn full(size: &Handle<'_>, fill_value: f64) -> Result<Array> {
         let n = checked_size("full", size)?;
         make_data(n, "full()", |_| fill_value).map(Array::from_data)
     }

@@ -18,8 +18,20 @@ pub fn push_float_repr(out: &mut String, x: f64) {
         out.push_str(if x < 0.0 { "-inf" } else { "inf" });
         return;
     }
-    // Rust's LowerExp gives the shortest round-trip digits: "-1.2345e-7", "5e0", "0e0".
-    let sci = format!("{x:e}");
+    // Rust's LowerExp gives the shortest round-trip digits: "-1.2345e-7", "5e0", "0e0". When
+    // two strings of that length are equally close to `x` (1e15 + 0.25: "1.0000000000000002"
+    // and "...3"), Rust takes the upper one, Python the even one; the same number of digits
+    // correctly rounded (Rust's precision formatting rounds ties to even) is then Python's,
+    // provided that it reads back as `x` too.
+    let mut sci = format!("{x:e}");
+    let ndigits = sci.find('e').unwrap_or(sci.len()) - usize::from(x < 0.0);
+    let ndigits = ndigits - usize::from(sci.contains('.'));
+    if ndigits > 1 {
+        let rounded = format!("{x:.prec$e}", prec = ndigits - 1);
+        if rounded != sci && rounded.parse::<f64>() == Ok(x) {
+            sci = rounded;
+        }
+    }
     let (mantissa, exp) = sci
         .split_once('e')
         .expect("LowerExp output always has an exponent");
@@ -28,7 +40,11 @@ pub fn push_float_repr(out: &mut String, x: f64) {
         Some(m) => (true, m),
         None => (false, mantissa),
     };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let mut digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    // Never a trailing zero (the rounded string above has none either, being shortest).
+    while digits.len() > 1 && digits.ends_with('0') {
+        digits.pop();
+    }
     if negative {
         out.push('-');
     }
@@ -110,6 +126,10 @@ mod tests {
             (f64::INFINITY, "inf"),
             (f64::NEG_INFINITY, "-inf"),
             (f64::NAN, "nan"),
+            // Ties between two shortest strings: Python takes the even last digit.
+            (1e15 + 0.25, "1000000000000000.2"),
+            (0.1 + 0.2, "0.30000000000000004"),
+            (9007199254740993.0, "9007199254740992.0"),
         ];
         for (x, want) in cases {
             assert_eq!(float_repr(*x), *want, "repr of {x:e}");
