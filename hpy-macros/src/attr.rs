@@ -42,6 +42,14 @@ impl SigItem {
 
 impl Parse for SigItem {
     fn parse(input: ParseStream) -> syn::Result<Self> {
+        if input.peek(Token![self]) {
+            let t: Token![self] = input.parse()?;
+            return Err(syn::Error::new(
+                t.span,
+                "leave `self` out of `signature`: it lists the Python arguments only, after the \
+                 receiver",
+            ));
+        }
         let look = input.lookahead1();
         if look.peek(Token![/]) {
             let t: Token![/] = input.parse()?;

@@ -193,6 +193,17 @@ impl ClassModel {
                             ident
                         ));
                     }
+                    if matches!(&f.ty, syn::Type::Path(tp)
+                        if tp.path.segments.last().is_some_and(|s| s.ident == "Global"))
+                    {
+                        errors.push(err_spanned!(
+                            &f.ty,
+                            "a `#[class]` cannot hold a `Global`: a `Global` is a `static` of \
+                             the module. Keep a Python object in an instance with a \
+                             `hpy_core::Field` (`{}: Field`), which the garbage collector sees",
+                            ident
+                        ));
+                    }
                     if let Some(g) = gc_field(&ident, &f.ty) {
                         gc_fields.push(g);
                     }
@@ -522,10 +533,7 @@ impl ClassModel {
                 && rust_name.ends_with("__")
                 && rust_name != "__iter__" =>
             {
-                errors.push(err_spanned!(
-                    &f.sig.ident,
-                    "`{rust_name}` is not a special method hpy-core supports in both backends (HPy 0.9 has no slot for it); rename it, or see the list in the `#[methods]` docs"
-                ));
+                errors.push(unsupported_special(&f.sig.ident, &rust_name));
             }
             None => {
                 if self.frozen && takes_mut_self(f) {
@@ -1341,7 +1349,7 @@ impl ClassModel {
         out.items.push(quote! {
             #[doc(hidden)]
             #[allow(non_upper_case_globals)]
-            static #type_static: #krate::Global = #krate::Global::new();
+            static #type_static: #krate::Global = #krate::Global::__listed();
 
             const _: () = {
                 #[allow(dead_code)]
@@ -1477,6 +1485,120 @@ fn is_slot_method(name: &str) -> bool {
                 | "__gt__"
                 | "__ge__"
         )
+}
+
+/// Every special method name the `#[methods]` macro gives a meaning to.
+fn supported_specials() -> impl Iterator<Item = &'static str> {
+    const OTHERS: &[&str] = &[
+        "__init__",
+        "__call__",
+        "__next__",
+        "__iter__",
+        "__hash__",
+        "__getbuffer__",
+        "__bool__",
+        "__len__",
+        "__getitem__",
+        "__setitem__",
+        "__delitem__",
+        "__contains__",
+        "__richcmp__",
+        "__eq__",
+        "__ne__",
+        "__lt__",
+        "__le__",
+        "__gt__",
+        "__ge__",
+    ];
+    UNARY
+        .iter()
+        .map(|(m, _)| *m)
+        .chain(BINARY.iter().flat_map(|(a, b, _, _)| [*a, *b]))
+        .chain(INPLACE.iter().map(|(m, _, _)| *m))
+        .chain(OTHERS.iter().copied())
+}
+
+/// Special methods of Python's data model that HPy 0.9 cannot express in both backends; a
+/// name on this list is never "corrected" to a supported one that happens to look alike.
+const PYTHON_ONLY_SPECIALS: &[&str] = &[
+    "__getattr__",
+    "__getattribute__",
+    "__setattr__",
+    "__delattr__",
+    "__dir__",
+    "__enter__",
+    "__exit__",
+    "__aenter__",
+    "__aexit__",
+    "__await__",
+    "__aiter__",
+    "__anext__",
+    "__get__",
+    "__set__",
+    "__delete__",
+    "__set_name__",
+    "__format__",
+    "__bytes__",
+    "__sizeof__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__getstate__",
+    "__setstate__",
+    "__copy__",
+    "__deepcopy__",
+    "__reversed__",
+    "__missing__",
+    "__length_hint__",
+    "__round__",
+    "__trunc__",
+    "__floor__",
+    "__ceil__",
+    "__complex__",
+    "__fspath__",
+    "__class_getitem__",
+    "__init_subclass__",
+    "__instancecheck__",
+    "__subclasscheck__",
+    "__buffer__",
+    "__release_buffer__",
+];
+
+/// The error for a `__dunder__` method the macro does not support: the closest supported
+/// name when it looks like a typo, how to write a constructor or finaliser, or why not.
+fn unsupported_special(ident: &Ident, name: &str) -> syn::Error {
+    match name {
+        "__new__" => {
+            return err_spanned!(
+                ident,
+                "write the constructor as an ordinary function marked `#[new]` (any name), \
+                 returning `Self` or `Result<Self>`: `#[new] fn new(...) -> Self`"
+            );
+        }
+        "__del__" => {
+            return err_spanned!(
+                ident,
+                "`__del__` is not a method here: implement `Drop` for the struct, which runs \
+                 when the Python object is freed"
+            );
+        }
+        _ => {}
+    }
+    if !PYTHON_ONLY_SPECIALS.contains(&name) {
+        let core = name.trim_matches('_');
+        if let Some(s) =
+            supported_specials().find(|s| crate::util::is_close_spelling(core, s.trim_matches('_')))
+        {
+            return err_spanned!(
+                ident,
+                "`{name}` is not a special method hpy-core knows: did you mean `{s}`?"
+            );
+        }
+    }
+    err_spanned!(
+        ident,
+        "`{name}` is not a special method hpy-core supports in both backends (HPy 0.9 has no \
+         slot for it); rename it, or see the list in the `#[methods]` docs"
+    )
 }
 
 fn takes_mut_self(f: &ImplItemFn) -> bool {
@@ -1783,6 +1905,16 @@ fn slot_call_inner_op(
                 let var = format_ident!("__v{}", vi);
                 if vi == convs.len() {
                     // The comparison operator of `__richcmp__`.
+                    let is_op = matches!(&*pt.ty, syn::Type::Path(tp)
+                        if tp.path.segments.last().is_some_and(|s| s.ident == "CompareOp"));
+                    if !is_op {
+                        errors.push(err_spanned!(
+                            &pt.ty,
+                            "the last parameter of `__richcmp__` is the operator: declare it \
+                             `op: CompareOp` (`hpy_core::CompareOp`) and match on \
+                             `CompareOp::Eq`, `CompareOp::Lt`, ..."
+                        ));
+                    }
                     args.push(quote!(__op));
                     vi += 1;
                     continue;
@@ -1995,7 +2127,7 @@ impl ExceptionModel {
         out.items.push(quote! {
             #[doc(hidden)]
             #[allow(non_upper_case_globals)]
-            static #global: #krate::Global = #krate::Global::new();
+            static #global: #krate::Global = #krate::Global::__listed();
 
             impl #krate::err::StaticExceptionType for #t {
                 fn name(&self) -> &str {

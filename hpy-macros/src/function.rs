@@ -244,12 +244,34 @@ impl FunctionSpec {
                     }
                     continue;
                 }
-                if kind == Some(MethodKind::Class) && !is_ctx_type(&pt.ty) {
-                    if let Pat::Ident(pi) = &*pt.pat {
-                        not_listed.push(pi.ident.unraw().to_string());
-                    }
+                let ctx_ref = matches!(&*pt.ty, syn::Type::Reference(r) if is_ctx_type(&r.elem));
+                if kind == Some(MethodKind::Class) && !is_ctx_type(&pt.ty) && !ctx_ref {
+                    let pname = match &*pt.pat {
+                        Pat::Ident(pi) => Some(pi.ident.unraw().to_string()),
+                        _ => None,
+                    };
                     receiver = Receiver::Cls;
-                    rust_args.push(RustArg::Receiver);
+                    if crate::util::is_handle_ref(&pt.ty) {
+                        not_listed.extend(pname);
+                        rust_args.push(RustArg::Receiver);
+                    } else if pname.as_deref() == Some("cls")
+                        || matches!(&*pt.ty, syn::Type::Reference(_))
+                    {
+                        errors.push(err_spanned!(
+                            &pt.ty,
+                            "the first parameter of a `#[classmethod]` receives the class object, \
+                             as a handle: declare it `{}: &Handle<'c>` (`hpy_core::Handle`), not as \
+                             a reference to the class's Rust type",
+                            pname.as_deref().unwrap_or("cls")
+                        ));
+                    } else {
+                        errors.push(err_spanned!(
+                            pt,
+                            "a `#[classmethod]` takes the class as its first parameter: add \
+                             `cls: &Handle<'c>` before `{}` (or make it a `#[staticmethod]`)",
+                            pname.as_deref().unwrap_or("this parameter")
+                        ));
+                    }
                     continue;
                 }
             }

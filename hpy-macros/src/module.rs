@@ -224,7 +224,13 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                 }
                 None => {}
             },
-            Item::Static(st) if is_global_type(&st.ty) => user_globals.push(st.ident.clone()),
+            Item::Static(st) if is_global_type(&st.ty) => {
+                // The module lists this global in its definition; `Global::new()` refuses, at
+                // compile time, to make one anywhere else (an unlisted global is not valid).
+                let span = st.expr.span();
+                *st.expr = syn::parse_quote_spanned!(span=> #krate::Global::__listed());
+                user_globals.push(st.ident.clone());
+            }
             _ => {}
         }
     }
@@ -278,6 +284,21 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
         match it {
             Item::Fn(f) => match take_marker(&mut f.attrs) {
                 Some((Marker::Function(args), _, _)) => {
+                    // `#[hpy(...)]` / `#[pyo3(...)]` hold the options of a method; a function
+                    // takes them in its own attribute.
+                    f.attrs.retain(|a| {
+                        let stray = a.path().is_ident("hpy") || a.path().is_ident("pyo3");
+                        if stray {
+                            errors.push(syn::Error::new_spanned(
+                                a,
+                                "a `#[function]` takes its options in its own attribute: write \
+                                 `#[function(name = \"...\", signature = (...))]`, not a \
+                                 separate `#[hpy(...)]` (that form is for methods of a \
+                                 `#[methods]` impl)",
+                            ));
+                        }
+                        !stray
+                    });
                     let fopts = FunctionOptions::parse(args, &mut errors);
                     let fkrate = fopts.krate.clone().unwrap_or_else(|| krate.clone());
                     if let Some(spec) = FunctionSpec::new(f, &fopts, &mut errors) {

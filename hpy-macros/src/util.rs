@@ -143,6 +143,20 @@ pub fn check_borrowed_type(ty: &Type, what: &str) -> Option<syn::Error> {
              can be borrowed mutably (`&mut MyClass`)",
         ));
     }
+    if what == "parameter"
+        && let Type::Reference(r) = ty
+        && is_ctx_type(&r.elem)
+    {
+        let elem = &r.elem;
+        return Some(syn::Error::new_spanned(
+            r,
+            format!(
+                "take the context by value: `ctx: {}`, not a reference to it (`Ctx` is a \
+                 `Copy` token)",
+                type_text(elem)
+            ),
+        ));
+    }
     if what == "parameter" {
         // `&String`, `&Vec<T>`, `&i64`, ... (also inside `Option`): only a `#[class]` can be
         // borrowed from a Python object; these types are converted, into a value.
@@ -335,6 +349,13 @@ pub fn type_text(ty: &Type) -> String {
         out = out.replace(from, to);
     }
     out
+}
+
+/// Whether `ty` is `&Handle<..>` (any path ending in `Handle`): the `cls` parameter of a
+/// `#[classmethod]`.
+pub fn is_handle_ref(ty: &Type) -> bool {
+    matches!(ty, Type::Reference(r) if r.mutability.is_none()
+        && matches!(&*r.elem, Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident == "Handle")))
 }
 
 #[cfg(test)]

@@ -132,9 +132,36 @@ unsafe impl Send for Global {}
 // SAFETY: as above.
 unsafe impl Sync for Global {}
 
+// `new` is only ever the initializer of a `static` that `#[module]` rewrites: no `Default`.
+#[allow(clippy::new_without_default)]
 impl Global {
-    /// An empty global.
+    /// An empty global, as the initializer of a `static` at the top level of a
+    /// `#[hpy_core::module]` mod: the module macro lists the static in the module's definition
+    /// (HPy requires every global to be listed there) and replaces this call.
+    ///
+    /// Anywhere else this fails to compile (a `static` outside the module, or a `const`) or
+    /// panics (at run time): an unlisted global is not valid on every runtime, and a `Global`
+    /// in an instance cannot work at all (keep objects in an instance with [`Field`]).
+    ///
+    /// ```compile_fail
+    /// use hpy_core::Global;
+    /// // Outside `#[hpy_core::module]`: not listed, refused.
+    /// static CACHE: Global = Global::new();
+    /// # fn main() {}
+    /// ```
+    #[track_caller]
     pub const fn new() -> Global {
+        panic!(
+            "declare an `hpy_core::Global` as a `static` at the top level of the \
+             `#[hpy_core::module]` mod, which lists it in the module's definition; to keep an \
+             object in an instance, use `hpy_core::Field`"
+        )
+    }
+
+    /// The empty global that `#[module]` puts in place of [`Global::new`] for a `static` it
+    /// lists.
+    #[doc(hidden)]
+    pub const fn __listed() -> Global {
         Global {
             raw: UnsafeCell::new(HPyGlobal { _i: 0 }),
             stored: AtomicBool::new(false),
@@ -175,11 +202,5 @@ impl Global {
                 "this hpy_core::Global was loaded before anything was stored in it",
             )
         })
-    }
-}
-
-impl Default for Global {
-    fn default() -> Self {
-        Global::new()
     }
 }

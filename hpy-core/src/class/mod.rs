@@ -1048,8 +1048,12 @@ pub fn negate<'c, R: crate::impl_::ReturnValue<'c>>(r: R, ctx: Ctx<'c>) -> Resul
     Ok(ctx.bool(!h.is_true()?).into_raw())
 }
 
-/// What `__next__` may return: `Option<T>` (`None` ends the iteration), `Result` of one, or
-/// a plain value.
+/// What `__next__` may return: `Option<T>` (`None` ends the iteration) or `Result` of one.
+#[diagnostic::on_unimplemented(
+    message = "`__next__` must return `Option<T>`, not `{Self}`",
+    label = "expected `Option<T>` or `Result<Option<T>, E>`",
+    note = "return `Some(item)` for the next item and `None` to stop the iteration (Python's `StopIteration`)"
+)]
 pub trait IterNext<'c> {
     /// Converts into a new reference, or raises `StopIteration`.
     fn into_next(self, ctx: Ctx<'c>) -> Result<HPy>;

@@ -1,0 +1,24 @@
+#[hpy::module]
+mod m {
+    #[hpy::class]
+    pub struct Bag {
+        items: Vec<i64>,
+    }
+
+    #[hpy::methods]
+    impl Bag {
+        fn __lenn__(&self) -> usize {
+            self.items.len()
+        }
+
+        fn __contain__(&self, v: i64) -> bool {
+            self.items.contains(&v)
+        }
+
+        fn __enter__(&self) -> i64 {
+            0
+        }
+    }
+}
+
+fn main() {}
