@@ -180,7 +180,16 @@ impl ClassModel {
                 for f in named.named.iter_mut() {
                     let ident = f.ident.clone().expect("named field");
                     field_types.push(f.ty.clone());
-                    if let Some(seg) = find_handle_type(&f.ty) {
+                    if let Some(seg) = find_handle_type(&f.ty)
+                        && seg.ident == "Ctx"
+                    {
+                        errors.push(err_spanned!(
+                            seg,
+                            "a `#[class]` cannot store a `Ctx`: a context is valid only during \
+                             the call that received it. Remove the field: every method can take \
+                             `ctx: Ctx<'c>` as a parameter (or use `slf.ctx()`)"
+                        ));
+                    } else if let Some(seg) = find_handle_type(&f.ty) {
                         errors.push(err_spanned!(
                             seg,
                             "a `#[class]` cannot store a `{}`: it is valid only during the call \
@@ -527,6 +536,16 @@ impl ClassModel {
                         "a `frozen` class has no `&mut self` methods"
                     ));
                 }
+                if matches!(rust_name.as_str(), "__repr__" | "__str__")
+                    && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                    && let Some(t) = non_string_scalar(ty)
+                {
+                    errors.push(err_spanned!(
+                        ty,
+                        "`{rust_name}` must return a string, and Python refuses `{t}` \
+                         there: return `String` (`format!(...)`), `&str` or a `Result` of one"
+                    ));
+                }
                 info.specials.push((rust_name, f.clone()));
             }
             None if rust_name.starts_with("__")
@@ -538,6 +557,19 @@ impl ClassModel {
             None => {
                 if self.frozen && takes_mut_self(f) {
                     errors.push(err_spanned!(&f.sig, "a `frozen` class has no `&mut self` methods: take `&self`, or remove `frozen`"));
+                }
+                if rust_name == "__iter__"
+                    && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                    && let Some(container) = container_type(ty)
+                {
+                    errors.push(err_spanned!(
+                        ty,
+                        "`__iter__` must return an iterator, and a `{container}` converts to a \
+                         Python collection, which Python's `iter()` refuses as the result of \
+                         `__iter__`. Return the collection's iterator \
+                         (`ctx.to_py(items)?.call_method(\"__iter__\", ())`), or a `#[class]` \
+                         with a `__next__` method"
+                    ));
                 }
                 if let Some(spec) = FunctionSpec::from_sig(
                     &attrs,
@@ -724,7 +756,25 @@ impl ClassModel {
             slots.push(quote!(#krate::class::traverse::<#ty>()));
         }
 
-        // Properties: getters and setters by name, then exposed fields.
+        // Properties: getters and setters by name, then exposed fields. A second getter (or
+        // setter) of one name would be silently ignored: refused.
+        for (kind, list) in [("getter", true), ("setter", false)] {
+            let all: Vec<&(String, ImplItemFn)> = self
+                .impls
+                .iter()
+                .flat_map(|i| if list { &i.getters } else { &i.setters })
+                .collect();
+            for (i, (n, f)) in all.iter().enumerate() {
+                if let Some((_, first)) = all[..i].iter().find(|(m, _)| m == n) {
+                    errors.push(err_spanned!(
+                        &f.sig.ident,
+                        "property `{n}` already has a {kind}: `{}`; give this one another name \
+                         (`#[{kind}(other_name)]`) or remove it",
+                        first.sig.ident
+                    ));
+                }
+            }
+        }
         let mut prop_names: Vec<String> = Vec::new();
         for info in &self.impls {
             for (n, _) in info.getters.iter().chain(info.setters.iter()) {
@@ -1196,6 +1246,9 @@ impl ClassModel {
                 &f.sig.ident,
                 "define either `__richcmp__` or the individual comparison methods (`__eq__`, `__lt__`, ...), not both"
             ));
+            // Reported: the methods involved are not "unhandled" on top of it.
+            used.push("__richcmp__".into());
+            used.extend(cmp_methods.iter().map(|(m, _)| (*m).to_owned()));
         } else if richcmp.is_some() || has_cmp {
             used.push("__richcmp__".into());
             let helper = format_ident!("__HpySlot_{}_richcmp", t);
@@ -1485,6 +1538,57 @@ fn is_slot_method(name: &str) -> bool {
                 | "__gt__"
                 | "__ge__"
         )
+}
+
+/// The collection a return type converts to, when it is one (also inside `Result`/`Option`):
+/// `__iter__` must not return one.
+fn container_type(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(tp) => {
+            let seg = tp.path.segments.last()?;
+            let name = seg.ident.to_string();
+            match name.as_str() {
+                "Result" | "Option" => match &seg.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+                        syn::GenericArgument::Type(t) => container_type(t),
+                        _ => None,
+                    }),
+                    _ => None,
+                },
+                "Vec" | "VecDeque" | "HashMap" | "BTreeMap" | "HashSet" | "BTreeSet" | "String" => {
+                    Some(crate::util::type_text(ty))
+                }
+                _ => None,
+            }
+        }
+        syn::Type::Reference(r) => match &*r.elem {
+            syn::Type::Path(tp) if tp.path.is_ident("str") => Some(crate::util::type_text(ty)),
+            syn::Type::Slice(_) => Some(crate::util::type_text(ty)),
+            _ => None,
+        },
+        syn::Type::Tuple(t) if !t.elems.is_empty() => Some(crate::util::type_text(ty)),
+        syn::Type::Array(_) => Some(crate::util::type_text(ty)),
+        _ => None,
+    }
+}
+
+/// A number or `bool` (also inside `Result`/`Option`): not what `__repr__`/`__str__` return.
+fn non_string_scalar(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(tp) = ty else { return None };
+    let seg = tp.path.segments.last()?;
+    let name = seg.ident.to_string();
+    match name.as_str() {
+        "Result" | "Option" => match &seg.arguments {
+            syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+                syn::GenericArgument::Type(t) => non_string_scalar(t),
+                _ => None,
+            },
+            _ => None,
+        },
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128"
+        | "usize" | "f32" | "f64" | "bool" | "Vec" => Some(crate::util::type_text(ty)),
+        _ => None,
+    }
 }
 
 /// Every special method name the `#[methods]` macro gives a meaning to.

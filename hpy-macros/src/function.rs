@@ -8,7 +8,7 @@ use syn::{Expr, FnArg, Ident, ItemFn, Pat, Path, Type};
 
 use crate::attr::{FunctionOptions, SigItem, default_text};
 use crate::diag::{Errors, err_spanned};
-use crate::util::{c_str_lit, doc_text, is_ctx_type, option_inner, respan};
+use crate::util::{c_str_lit, doc_text, is_ctx_type, option_inner, respan, type_text};
 
 /// How a parameter may be passed.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -714,6 +714,12 @@ impl FunctionSpec {
                     let #holder = unsafe { #krate::impl_::arg_slot(__ctx, __slots[#s]) };
                 });
                 if class_ref.optional {
+                    // `__g` is `&mut Ref<T>` (or `&mut RefMut<T>`): two derefs reach the value.
+                    let opt_deref = if class_ref.mutable {
+                        quote!(&mut **__g)
+                    } else {
+                        quote!(&**__g)
+                    };
                     converts.push(quote_spanned! {span=>
                         #[allow(unused_mut)]
                         let mut #guard = match &#holder {
@@ -722,7 +728,7 @@ impl FunctionSpec {
                             }
                             _ => ::core::option::Option::None,
                         };
-                        let #var = #guard.as_mut().map(|#guard| #deref);
+                        let #var = #guard.as_mut().map(|__g| #opt_deref);
                     });
                 } else {
                     let missing = match &p.default {
@@ -1079,10 +1085,31 @@ fn apply_signature(
                         seen_star = true;
                         state = Kind::KeywordOnly;
                         p.kind = Kind::VarArgs;
+                        if let Some(t) = single_value_type(&p.ty) {
+                            errors.push(err_spanned!(
+                                &p.ty,
+                                "`*{key}` collects the extra positional arguments into a tuple, \
+                                 which does not convert into `{t}`: declare it `Vec<{t}>` (each \
+                                 converted) or `&Handle<'c>` (the tuple itself)"
+                            ));
+                        }
                     }
                     SigItem::VarKw(_) => {
                         seen_varkw = true;
                         p.kind = Kind::VarKw;
+                        let is_seq = matches!(option_inner(&p.ty).unwrap_or(&p.ty),
+                            Type::Path(tp) if tp.path.segments.last().is_some_and(|s|
+                                s.ident == "Vec" || s.ident == "VecDeque"));
+                        if let Some(t) =
+                            single_value_type(&p.ty).or_else(|| is_seq.then(|| type_text(&p.ty)))
+                        {
+                            errors.push(err_spanned!(
+                                &p.ty,
+                                "`**{key}` collects the extra keyword arguments into a dict, \
+                                 which does not convert into `{t}`: declare it \
+                                 `HashMap<String, T>` or `&Handle<'c>` (the dict itself)"
+                            ));
+                        }
                     }
                     SigItem::Param { default, .. } => {
                         p.kind = state;
@@ -1193,4 +1220,36 @@ fn choose_convention(params: &[Param]) -> Convention {
     } else {
         Convention::Keywords
     }
+}
+
+/// The name of a type that holds one scalar value (`i64`, `f64`, `bool`, `String`, `&str`,
+/// also inside `Option`): what a `*args` tuple or a `**kwargs` dict cannot become.
+fn single_value_type(ty: &Type) -> Option<String> {
+    let inner = option_inner(ty).unwrap_or(ty);
+    let scalar = match inner {
+        Type::Path(tp) => tp.path.get_ident().is_some_and(|id| {
+            matches!(
+                id.to_string().as_str(),
+                "i8" | "i16"
+                    | "i32"
+                    | "i64"
+                    | "i128"
+                    | "isize"
+                    | "u8"
+                    | "u16"
+                    | "u32"
+                    | "u64"
+                    | "u128"
+                    | "usize"
+                    | "f32"
+                    | "f64"
+                    | "bool"
+                    | "char"
+                    | "String"
+            )
+        }),
+        Type::Reference(r) => matches!(&*r.elem, Type::Path(tp) if tp.path.is_ident("str")),
+        _ => false,
+    };
+    scalar.then(|| type_text(inner))
 }

@@ -126,6 +126,16 @@ pub fn respan(tokens: TokenStream, span: Span) -> TokenStream {
 /// `Handle`/`Ctx` with the `'static` lifetime (which would let a handle outlive its call).
 /// Reported at the user's tokens, before the trait checks would report it less clearly.
 pub fn check_borrowed_type(ty: &Type, what: &str) -> Option<syn::Error> {
+    if what == "parameter"
+        && let Some(it) = find_impl_trait(ty)
+    {
+        return Some(syn::Error::new_spanned(
+            it,
+            "a parameter of an exported function cannot be `impl Trait`: the macro converts \
+             each argument into one concrete type. Declare it (`i64`, `String`, \
+             `&Handle<'c>`, ...) and convert inside",
+        ));
+    }
     // (`&mut MyClass` is fine: it borrows another `#[class]` object mutably.)
     if what == "parameter"
         && let Type::Reference(r) = ty
@@ -162,6 +172,22 @@ pub fn check_borrowed_type(ty: &Type, what: &str) -> Option<syn::Error> {
         // borrowed from a Python object; these types are converted, into a value.
         let inner = option_inner(ty).unwrap_or(ty);
         if let Type::Reference(r) = inner
+            && r.mutability.is_none()
+            && let Type::Slice(sl) = &*r.elem
+            && !matches!(&*sl.elem, Type::Path(tp) if tp.path.is_ident("u8"))
+        {
+            let elem = &sl.elem;
+            return Some(syn::Error::new_spanned(
+                r,
+                format!(
+                    "a `{}` cannot be borrowed from a Python object (only `&[u8]`, from bytes, \
+                     can): take `Vec<{}>` (converted from a list or tuple)",
+                    type_text(inner),
+                    type_text(elem)
+                ),
+            ));
+        }
+        if let Type::Reference(r) = inner
             && let Type::Path(tp) = &*r.elem
             && let Some(seg) = tp.path.segments.last()
         {
@@ -183,11 +209,20 @@ pub fn check_borrowed_type(ty: &Type, what: &str) -> Option<syn::Error> {
                 _ => None,
             };
             if let Some(suggestion) = suggestion {
+                let (amp, after) = if r.mutability.is_some() {
+                    (
+                        "&mut ",
+                        "; a function cannot change the caller's object through it: return the \
+                         new value instead",
+                    )
+                } else {
+                    ("&", "")
+                };
                 return Some(syn::Error::new_spanned(
                     r,
                     format!(
-                        "a `&{}` cannot be borrowed from a Python object (only a `#[class]` \
-                         can): take {suggestion}",
+                        "a `{amp}{}` cannot be borrowed from a Python object (only a `#[class]` \
+                         can): take {suggestion}{after}",
                         type_text(&r.elem)
                     ),
                 ));
@@ -349,6 +384,30 @@ pub fn type_text(ty: &Type) -> String {
         out = out.replace(from, to);
     }
     out
+}
+
+/// An `impl Trait` anywhere in `ty` (`impl Into<i64>`, `Option<impl AsRef<str>>`, ...).
+fn find_impl_trait(ty: &Type) -> Option<&syn::TypeImplTrait> {
+    match ty {
+        Type::ImplTrait(it) => Some(it),
+        Type::Reference(r) => find_impl_trait(&r.elem),
+        Type::Paren(p) => find_impl_trait(&p.elem),
+        Type::Group(g) => find_impl_trait(&g.elem),
+        Type::Slice(s) => find_impl_trait(&s.elem),
+        Type::Tuple(t) => t.elems.iter().find_map(find_impl_trait),
+        Type::Path(tp) => tp
+            .path
+            .segments
+            .iter()
+            .find_map(|seg| match &seg.arguments {
+                syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+                    syn::GenericArgument::Type(t) => find_impl_trait(t),
+                    _ => None,
+                }),
+                _ => None,
+            }),
+        _ => None,
+    }
 }
 
 /// Whether `ty` is `&Handle<..>` (any path ending in `Handle`): the `cls` parameter of a

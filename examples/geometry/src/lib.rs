@@ -220,6 +220,27 @@ pub mod geometry {
             std::mem::swap(&mut self.y, &mut other.y);
         }
 
+        /// Distance to `other`, or to the origin when it is `None` or left out (an optional
+        /// borrowed argument: `Option<&Point>`).
+        #[hpy(signature = (other = None))]
+        fn distance(&self, other: Option<&Point>) -> f64 {
+            let (ox, oy) = other.map_or((0.0, 0.0), |o| (o.x, o.y));
+            (self.x - ox).hypot(self.y - oy)
+        }
+
+        /// Copies this point's coordinates into `target` when there is one; whether it did
+        /// (an optional mutable borrow: `Option<&mut Point>`).
+        fn copy_into(&self, target: Option<&mut Point>) -> bool {
+            match target {
+                Some(t) => {
+                    t.x = self.x;
+                    t.y = self.y;
+                    true
+                }
+                None => false,
+            }
+        }
+
         /// The object itself, through the `slf` receiver.
         fn me<'a, 'c>(slf: Ref<'a, 'c, Self>) -> Handle<'c> {
             slf.handle().clone()

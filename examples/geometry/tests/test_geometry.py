@@ -368,6 +368,25 @@ def test_mutable_self_and_shared_argument():
     assert (a.x, a.y) == (0.0, 0.0)
 
 
+def test_optional_borrowed_arguments():
+    a, b = Point(3, 4), Point(0, 1)
+    assert a.distance() == 5.0
+    assert a.distance(None) == 5.0
+    assert a.distance(b) == math.hypot(3, 3)
+    assert a.distance(other=b) == math.hypot(3, 3)
+    assert a.copy_into(b) is True
+    assert (b.x, b.y) == (3.0, 4.0)
+    assert a.copy_into(None) is False
+    with pytest.raises(TypeError, match=r"^Point\.distance\(\) argument 'other': expected Point, got Vec2$"):
+        a.distance(Vec2())
+    with pytest.raises(TypeError, match=r"^Point\.copy_into\(\) argument 'target': expected Point, got int$"):
+        a.copy_into(3)
+    # Aliasing is still checked when the optional borrow is present.
+    with pytest.raises(RuntimeError, match="already borrowed"):
+        a.copy_into(a)
+    assert a.distance(a) == 0.0
+
+
 def test_conflicting_borrows_raise():
     a = Point(1, 2)
     for _ in range(3):
