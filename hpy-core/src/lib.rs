@@ -316,6 +316,16 @@ pub use hpy_macros::class;
 ///   `__float__`, `__index__`; `__len__`, `__getitem__`, `__setitem__`, `__delitem__`,
 ///   `__contains__`; `__call__`; `__getbuffer__` (the buffer protocol, see
 ///   [`class::Buffer`]).
+/// * Special methods Python finds by looking the name up on the type rather than through a
+///   slot are ordinary methods with that name, in both backends: `__enter__`/`__exit__`,
+///   `__reversed__`, `__round__`, `__trunc__`, `__floor__`, `__ceil__`, `__format__`,
+///   `__bytes__`, `__complex__`, `__length_hint__`, `__fspath__`, `__sizeof__`, `__dir__`,
+///   `__copy__`, `__deepcopy__`, `__reduce__`, `__reduce_ex__`, `__getstate__`,
+///   `__setstate__`, `__getnewargs__`, `__getnewargs_ex__`, `__set_name__`; and, marked
+///   `#[classmethod]`, `__class_getitem__` and `__init_subclass__`.
+/// * Refused with a compile error saying why: the attribute hooks (`__getattr__`,
+///   `__setattr__`, ...), descriptors (`__get__`, `__set__`, `__delete__`), the `async`
+///   protocols, and any other `__dunder__` name (a near miss of a supported one is named).
 /// * `__iter__` and `__next__` (returning `Option<T>`: `None` ends the iteration) work in both
 ///   backends although HPy 0.9 has no iteration slots: they are defined as methods, and the
 ///   module sets them again on the type after creating it, which makes CPython install its
@@ -353,6 +363,10 @@ pub use hpy_macros::methods;
 /// `ParseError::type_object(ctx)` is the type.
 #[doc(inline)]
 pub use hpy_macros::exception;
+
+// PyO3's attribute names: each refuses with the name to write here.
+#[doc(hidden)]
+pub use hpy_macros::{pyclass, pyfunction, pymethods, pymodule};
 
 /// The backend this crate was built for: `"cpython"` or `"universal"`.
 pub const ABI: &str = if cfg!(hpy_abi = "universal") {

@@ -60,6 +60,8 @@ pub struct ClassModel {
     /// Every field's type: each must be `Send` (checked at the field).
     field_types: Vec<Type>,
     impls: Vec<ImplInfo>,
+    /// The struct has generic or lifetime parameters (refused; no stubs are made for it).
+    generic: bool,
 }
 
 /// What one `#[methods]` impl contributes.
@@ -91,7 +93,22 @@ pub struct ClassesOutput {
     pub globals: Vec<TokenStream>,
 }
 
-fn set_flag(slot: &mut bool, what: &str, span: Span, errors: &mut Errors) {
+fn set_flag(
+    input: ParseStream,
+    slot: &mut bool,
+    what: &str,
+    span: Span,
+    errors: &mut Errors,
+) -> syn::Result<()> {
+    // `frozen = true`: a flag takes no value (read the value to go on to the next option).
+    if input.peek(Token![=]) {
+        let eq: Token![=] = input.parse()?;
+        let value: syn::Expr = input.parse()?;
+        errors.push(syn::Error::new_spanned(
+            quote!(#eq #value),
+            format!("`{what}` is a flag and takes no value: write `{what}` alone, or leave it out for the default"),
+        ));
+    }
     if *slot {
         errors.push(syn::Error::new(
             span,
@@ -99,6 +116,7 @@ fn set_flag(slot: &mut bool, what: &str, span: Span, errors: &mut Errors) {
         ));
     }
     *slot = true;
+    Ok(())
 }
 
 impl ClassModel {
@@ -137,10 +155,10 @@ impl ClassModel {
                     }
                 } else if look.peek(kw::subclass) {
                     let k: kw::subclass = input.parse()?;
-                    set_flag(&mut subclass, "subclass", k.span, errors);
+                    set_flag(input, &mut subclass, "subclass", k.span, errors)?;
                 } else if look.peek(kw::frozen) {
                     let k: kw::frozen = input.parse()?;
-                    set_flag(&mut frozen, "frozen", k.span, errors);
+                    set_flag(input, &mut frozen, "frozen", k.span, errors)?;
                 } else {
                     return Err(unknown_option(
                         input,
@@ -221,6 +239,10 @@ impl ClassModel {
                     let mut fname: Option<LitStr> = None;
                     let mut keep = Vec::new();
                     for a in f.attrs.drain(..) {
+                        if a.path().is_ident("pyo3") {
+                            errors.push(crate::util::pyo3_attribute(&a));
+                            continue;
+                        }
                         if !a.path().is_ident("hpy") {
                             keep.push(a);
                             continue;
@@ -230,10 +252,10 @@ impl ClassModel {
                                 let look = input.lookahead1();
                                 if look.peek(kw::get) {
                                     let k: kw::get = input.parse()?;
-                                    set_flag(&mut get, "get", k.span, errors);
+                                    set_flag(input, &mut get, "get", k.span, errors)?;
                                 } else if look.peek(kw::set) {
                                     let k: kw::set = input.parse()?;
-                                    set_flag(&mut set, "set", k.span, errors);
+                                    set_flag(input, &mut set, "set", k.span, errors)?;
                                 } else if look.peek(kw::name) {
                                     let k: kw::name = input.parse()?;
                                     input.parse::<Token![=]>()?;
@@ -302,10 +324,60 @@ impl ClassModel {
             gc_fields,
             field_types,
             impls: Vec::new(),
+            generic: !item.generics.params.is_empty(),
         })
     }
 
     /// Reads a `#[methods]` impl of this class; strips the helper attributes.
+    /// What the module emits for this class when it reports errors instead of generating:
+    /// the traits other code of the crate relies on (borrowing `Ref<Self>`, `ctx.to_py(value)`,
+    /// `Self::CALL_FN` constants), with bodies that never run, so that the user's own code
+    /// type-checks and the macro's errors are the only ones.
+    pub fn error_stubs(&self, krate: &Path) -> TokenStream {
+        if self.generic {
+            return TokenStream::new();
+        }
+        let t = &self.ident;
+        let name = &self.py_name;
+        let frozen = self.frozen;
+        let consts = self
+            .impls
+            .iter()
+            .flat_map(|i| i.call_functions.iter())
+            .map(|(_, n, _)| {
+                let konst = format_ident!(
+                    "{}",
+                    n.unraw().to_string().to_uppercase(),
+                    span = n.span()
+                );
+                quote! {
+                    #[allow(dead_code)]
+                    pub const #konst: &'static #krate::class::CallFunction<#t> = &#krate::class::CallFunction::<#t>::__error_stub();
+                }
+            });
+        quote! {
+            // (Never used: the crate does not compile.)
+            unsafe impl #krate::class::PyClass for #t {
+                const NAME: &'static str = #name;
+                const FROZEN: bool = #frozen;
+                fn type_store() -> &'static #krate::Global {
+                    ::core::unreachable!()
+                }
+                fn spec() -> *mut #krate::class::TypeSpec {
+                    ::core::unreachable!()
+                }
+            }
+            impl<'c> #krate::IntoHandle<'c> for #t {
+                fn into_handle(self, _: #krate::Ctx<'c>) -> #krate::Result<#krate::Handle<'c>> {
+                    ::core::unreachable!()
+                }
+            }
+            impl #t {
+                #(#consts)*
+            }
+        }
+    }
+
     pub fn add_impl(&mut self, item: &mut ItemImpl, errors: &mut Errors) {
         let self_ty: Type = (*item.self_ty).clone();
         let mut info = ImplInfo::default();
@@ -362,7 +434,8 @@ impl ClassModel {
             match name.as_str() {
                 "new" | "getter" | "setter" | "staticmethod" | "classmethod" | "classattr"
                 | "call_function" => marks.push((name, a)),
-                "pyo3" | "hpy" => {
+                "pyo3" => errors.push(crate::util::pyo3_attribute(&a)),
+                "hpy" => {
                     let tokens = match &a.meta {
                         syn::Meta::List(l) => l.tokens.clone(),
                         _ => TokenStream::new(),
@@ -536,6 +609,39 @@ impl ClassModel {
                         "a `frozen` class has no `&mut self` methods"
                     ));
                 }
+                if INPLACE.iter().any(|(m, _, _)| *m == rust_name)
+                    && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                    && !returns_unit(ty)
+                {
+                    errors.push(err_spanned!(
+                        ty,
+                        "`{rust_name}` updates `self` in place and returns nothing: remove the \
+                         return type (or return `Result<()>`); Python keeps the object as the \
+                         result of the augmented assignment"
+                    ));
+                }
+                if matches!(
+                    rust_name.as_str(),
+                    "__bool__"
+                        | "__contains__"
+                        | "__eq__"
+                        | "__ne__"
+                        | "__lt__"
+                        | "__le__"
+                        | "__gt__"
+                        | "__ge__"
+                        | "__richcmp__"
+                ) && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                    && let Some(t) = non_string_scalar(ty)
+                    && t != "bool"
+                    && !t.starts_with("Vec")
+                {
+                    errors.push(err_spanned!(
+                        ty,
+                        "`{rust_name}` answers yes or no: return `bool` (or a `Result` of \
+                         one), not `{t}`"
+                    ));
+                }
                 if matches!(rust_name.as_str(), "__repr__" | "__str__")
                     && let syn::ReturnType::Type(_, ty) = &f.sig.output
                     && let Some(t) = non_string_scalar(ty)
@@ -550,7 +656,8 @@ impl ClassModel {
             }
             None if rust_name.starts_with("__")
                 && rust_name.ends_with("__")
-                && rust_name != "__iter__" =>
+                && rust_name != "__iter__"
+                && !LOOKED_UP_BY_NAME.contains(&rust_name.as_str()) =>
             {
                 errors.push(unsupported_special(&f.sig.ident, &rust_name));
             }
@@ -718,8 +825,9 @@ impl ClassModel {
         }
         for (spec, name, span) in self.impls.iter().flat_map(|i| i.call_functions.iter()) {
             if !callable {
+                let _ = span;
                 errors.push(syn::Error::new(
-                    *span,
+                    name.span(),
                     format!(
                         "`#[call_function]` gives one instance of `{t}` its own call behaviour \
                          (`slf.set_call_function(Self::{})`) instead of the class's \
@@ -1573,6 +1681,23 @@ fn container_type(ty: &syn::Type) -> Option<String> {
 }
 
 /// A number or `bool` (also inside `Result`/`Option`): not what `__repr__`/`__str__` return.
+/// Whether a return type is `()` or a `Result<(), E>` (any `Result` path).
+fn returns_unit(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Tuple(t) => t.elems.is_empty(),
+        syn::Type::Paren(p) => returns_unit(&p.elem),
+        syn::Type::Path(tp) => {
+            let Some(seg) = tp.path.segments.last() else {
+                return false;
+            };
+            seg.ident == "Result"
+                && matches!(&seg.arguments, syn::PathArguments::AngleBracketed(a)
+                    if matches!(a.args.first(), Some(syn::GenericArgument::Type(t)) if returns_unit(t)))
+        }
+        _ => false,
+    }
+}
+
 fn non_string_scalar(ty: &syn::Type) -> Option<String> {
     let syn::Type::Path(tp) = ty else { return None };
     let seg = tp.path.segments.last()?;
@@ -1620,7 +1745,38 @@ fn supported_specials() -> impl Iterator<Item = &'static str> {
         .chain(BINARY.iter().flat_map(|(a, b, _, _)| [*a, *b]))
         .chain(INPLACE.iter().map(|(m, _, _)| *m))
         .chain(OTHERS.iter().copied())
+        .chain(LOOKED_UP_BY_NAME.iter().copied())
+        .chain(["__init_subclass__", "__class_getitem__"])
 }
+
+/// Special methods Python finds by looking the name up on the type (`reversed()`, `with`,
+/// `round()`, `copy`, pickle, ...), not through a slot: they are ordinary methods here, and work
+/// the same in both backends.
+const LOOKED_UP_BY_NAME: &[&str] = &[
+    "__enter__",
+    "__exit__",
+    "__reversed__",
+    "__format__",
+    "__bytes__",
+    "__complex__",
+    "__round__",
+    "__trunc__",
+    "__floor__",
+    "__ceil__",
+    "__length_hint__",
+    "__fspath__",
+    "__sizeof__",
+    "__dir__",
+    "__copy__",
+    "__deepcopy__",
+    "__reduce__",
+    "__reduce_ex__",
+    "__getstate__",
+    "__setstate__",
+    "__getnewargs__",
+    "__getnewargs_ex__",
+    "__set_name__",
+];
 
 /// Special methods of Python's data model that HPy 0.9 cannot express in both backends; a
 /// name on this list is never "corrected" to a supported one that happens to look alike.
@@ -1629,9 +1785,6 @@ const PYTHON_ONLY_SPECIALS: &[&str] = &[
     "__getattribute__",
     "__setattr__",
     "__delattr__",
-    "__dir__",
-    "__enter__",
-    "__exit__",
     "__aenter__",
     "__aexit__",
     "__await__",
@@ -1640,25 +1793,7 @@ const PYTHON_ONLY_SPECIALS: &[&str] = &[
     "__get__",
     "__set__",
     "__delete__",
-    "__set_name__",
-    "__format__",
-    "__bytes__",
-    "__sizeof__",
-    "__reduce__",
-    "__reduce_ex__",
-    "__getstate__",
-    "__setstate__",
-    "__copy__",
-    "__deepcopy__",
-    "__reversed__",
     "__missing__",
-    "__length_hint__",
-    "__round__",
-    "__trunc__",
-    "__floor__",
-    "__ceil__",
-    "__complex__",
-    "__fspath__",
     "__class_getitem__",
     "__init_subclass__",
     "__instancecheck__",
@@ -1698,10 +1833,44 @@ fn unsupported_special(ident: &Ident, name: &str) -> syn::Error {
             );
         }
     }
+    let why = match name {
+        "__getattr__" | "__getattribute__" | "__setattr__" | "__delattr__" => {
+            "HPy 0.9 has no attribute-access slots: define properties with `#[getter]` / \
+             `#[setter]` (or `#[hpy(get, set)]` on fields), or ordinary methods"
+        }
+        "__get__" | "__set__" | "__delete__" => {
+            "HPy 0.9 has no descriptor slots, so the class cannot be a descriptor"
+        }
+        "__aenter__" | "__aexit__" | "__await__" | "__aiter__" | "__anext__" => {
+            "HPy 0.9 has no slots for `async` protocols"
+        }
+        "__class_getitem__" | "__init_subclass__" => {
+            return err_spanned!(
+                ident,
+                "Python calls `{name}` on the class: mark it `#[classmethod]` (first \
+                 parameter `cls: &Handle<'c>`)"
+            );
+        }
+        "__buffer__" | "__release_buffer__" => {
+            return err_spanned!(
+                ident,
+                "the buffer protocol is `fn __getbuffer__(&self) -> hpy_core::class::Buffer<'_>` \
+                 here (the buffer is released for you)"
+            );
+        }
+        "__missing__" => {
+            "only `dict` subclasses use `__missing__`, and a `#[class]` cannot \
+                          subclass `dict`"
+        }
+        "__instancecheck__" | "__subclasscheck__" => {
+            "Python looks it up on the metaclass, and a `#[class]` has `type` as its metaclass"
+        }
+        _ => "HPy 0.9 has no slot for it",
+    };
     err_spanned!(
         ident,
-        "`{name}` is not a special method hpy-core supports in both backends (HPy 0.9 has no \
-         slot for it); rename it, or see the list in the `#[methods]` docs"
+        "`{name}` is not a special method hpy-core supports in both backends: {why}; rename \
+         the method, or see the list in the `#[methods]` docs"
     )
 }
 
@@ -2124,6 +2293,74 @@ fn class_ref_target(ty: &Type, self_ty: &Type) -> Option<(Type, bool)> {
 }
 
 /// An exception type declared in Rust: `#[exception(base = ValueError)] struct ParseError;`.
+/// The built-in exceptions an `#[exception]` may name as `base` (`hpy_core::Builtin`).
+const BUILTIN_EXCEPTIONS: &[&str] = &[
+    "BaseException",
+    "Exception",
+    "StopAsyncIteration",
+    "StopIteration",
+    "GeneratorExit",
+    "ArithmeticError",
+    "LookupError",
+    "AssertionError",
+    "AttributeError",
+    "BufferError",
+    "EOFError",
+    "FloatingPointError",
+    "OSError",
+    "ImportError",
+    "ModuleNotFoundError",
+    "IndexError",
+    "KeyError",
+    "KeyboardInterrupt",
+    "MemoryError",
+    "NameError",
+    "OverflowError",
+    "RuntimeError",
+    "RecursionError",
+    "NotImplementedError",
+    "SyntaxError",
+    "IndentationError",
+    "TabError",
+    "ReferenceError",
+    "SystemError",
+    "SystemExit",
+    "TypeError",
+    "UnboundLocalError",
+    "UnicodeError",
+    "UnicodeEncodeError",
+    "UnicodeDecodeError",
+    "UnicodeTranslateError",
+    "ValueError",
+    "ZeroDivisionError",
+    "BlockingIOError",
+    "BrokenPipeError",
+    "ChildProcessError",
+    "ConnectionError",
+    "ConnectionAbortedError",
+    "ConnectionRefusedError",
+    "ConnectionResetError",
+    "FileExistsError",
+    "FileNotFoundError",
+    "InterruptedError",
+    "IsADirectoryError",
+    "NotADirectoryError",
+    "PermissionError",
+    "ProcessLookupError",
+    "TimeoutError",
+    "Warning",
+    "UserWarning",
+    "DeprecationWarning",
+    "PendingDeprecationWarning",
+    "SyntaxWarning",
+    "RuntimeWarning",
+    "FutureWarning",
+    "ImportWarning",
+    "UnicodeWarning",
+    "BytesWarning",
+    "ResourceWarning",
+];
+
 pub struct ExceptionModel {
     /// The Rust struct.
     pub ident: Ident,
@@ -2202,6 +2439,107 @@ impl ExceptionModel {
 
     fn global(&self) -> Ident {
         format_ident!("__HPY_EXCEPTION_{}", self.ident)
+    }
+
+    /// Checks every `base` (a built-in exception or another exception of the module, without
+    /// cycles) and returns the exceptions in an order where each base is created first.
+    pub fn ordered<'a>(all: &'a [ExceptionModel], errors: &mut Errors) -> Vec<&'a ExceptionModel> {
+        let mut bad = vec![false; all.len()];
+        for (i, e) in all.iter().enumerate() {
+            let Some(b) = &e.base else { continue };
+            if all.iter().any(|o| &o.ident == b) {
+                if b == &e.ident {
+                    errors.push(err_spanned!(
+                        b,
+                        "an exception cannot be its own base: name a built-in exception \
+                         (`base = ValueError`) or another `#[exception]` of this module"
+                    ));
+                    bad[i] = true;
+                }
+                continue;
+            }
+            let typed = b.to_string();
+            if BUILTIN_EXCEPTIONS.contains(&typed.as_str()) {
+                continue;
+            }
+            bad[i] = true;
+            let near = BUILTIN_EXCEPTIONS
+                .iter()
+                .map(|n| n.to_string())
+                .chain(all.iter().map(|o| o.ident.to_string()))
+                .find(|n| crate::util::is_close_spelling(&typed, n));
+            let hint = match near {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => "use a built-in exception such as `ValueError`, `TypeError` or \
+                         `RuntimeError`, or another `#[exception]` declared in this module"
+                    .to_string(),
+            };
+            errors.push(err_spanned!(
+                b,
+                "`{typed}` is neither a built-in Python exception nor an `#[exception]` of this \
+                 module: {hint}"
+            ));
+        }
+        // Bases first; what is left over sits in a cycle.
+        let mut out: Vec<&ExceptionModel> = Vec::new();
+        let mut done = bad.clone();
+        loop {
+            let before = out.len();
+            for (i, e) in all.iter().enumerate() {
+                if done[i] {
+                    continue;
+                }
+                let ready = match &e.base {
+                    Some(b) => match all.iter().position(|o| &o.ident == b) {
+                        Some(j) => done[j] && !bad[j],
+                        None => true,
+                    },
+                    None => true,
+                };
+                if ready {
+                    done[i] = true;
+                    out.push(e);
+                }
+            }
+            if out.len() == before {
+                break;
+            }
+        }
+        // One error per cycle, at the first exception of it; those whose bases only lead into
+        // a cycle are not reported again.
+        let base_of = |i: usize| {
+            let b = all[i].base.as_ref()?;
+            all.iter().position(|o| &o.ident == b)
+        };
+        while let Some(start) = (0..all.len()).find(|&i| !done[i]) {
+            let mut path = vec![start];
+            let mut at = start;
+            while let Some(next) = base_of(at) {
+                if let Some(k) = path.iter().position(|&p| p == next) {
+                    let cycle: Vec<String> = path[k..]
+                        .iter()
+                        .chain(std::iter::once(&next))
+                        .map(|&p| format!("`{}`", all[p].ident))
+                        .collect();
+                    let first = &all[path[k]];
+                    errors.push(err_spanned!(
+                        first.base.as_ref().unwrap_or(&first.ident),
+                        "exception bases form a cycle ({}): give one of them a built-in base",
+                        cycle.join(" -> ")
+                    ));
+                    break;
+                }
+                if done[next] {
+                    break;
+                }
+                path.push(next);
+                at = next;
+            }
+            for p in path {
+                done[p] = true;
+            }
+        }
+        out
     }
 
     /// The type's static, its `StaticExceptionType` impl, `new_err`, and its creation at import.
@@ -2288,4 +2626,30 @@ fn property_methods(
     methods.push(quote!(#krate::class::method::<#krate::class::GetterMethod<#getter>>(#get, c"", #krate::impl_::Convention::NoArgs)));
     methods.push(quote!(#krate::class::method::<#krate::class::SetterMethod<#setter>>(#set, c"", #krate::impl_::Convention::O)));
     methods.push(quote!(#krate::class::method::<#krate::class::DeleterMethod<#setter>>(#del, c"", #krate::impl_::Convention::NoArgs)));
+}
+
+/// Takes the helper attributes of `#[methods]` (`#[new]`, `#[getter]`, `#[hpy(...)]`, ...) off
+/// the items of an impl the macro refused, so that the compiler does not also report them as
+/// unknown attributes.
+pub fn strip_method_markers(im: &mut ItemImpl) {
+    const MARKERS: &[&str] = &[
+        "new",
+        "getter",
+        "setter",
+        "deleter",
+        "staticmethod",
+        "classmethod",
+        "classattr",
+        "call_function",
+        "hpy",
+        "pyo3",
+    ];
+    let keep = |a: &Attribute| !MARKERS.iter().any(|m| a.path().is_ident(m));
+    for it in im.items.iter_mut() {
+        match it {
+            ImplItem::Fn(f) => f.attrs.retain(keep),
+            ImplItem::Const(c) => c.attrs.retain(keep),
+            _ => {}
+        }
+    }
 }

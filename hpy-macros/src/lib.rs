@@ -88,14 +88,68 @@ pub fn module_init(_args: TokenStream, input: TokenStream) -> TokenStream {
 }
 
 fn outside_module(name: &str, input: TokenStream) -> TokenStream {
-    let input = proc_macro2::TokenStream::from(input);
     let msg = format!(
         "`#[{name}]` only has a meaning inside a `#[hpy_core::module] mod name {{ ... }}`, which \
          exports it (a nested `mod` inside it does not count): move it there"
     );
+    refuse(&msg, input)
+}
+
+/// The item with `msg` as a compile error, and without the helper attributes the macro would
+/// have taken off (`#[new]` on methods, `#[hpy(get)]` on fields), which the compiler would
+/// report as unknown.
+fn refuse(msg: &str, input: TokenStream) -> TokenStream {
+    let input = match syn::parse::<syn::Item>(input.clone()) {
+        Ok(syn::Item::Impl(mut im)) => {
+            class::strip_method_markers(&mut im);
+            quote!(#im)
+        }
+        Ok(syn::Item::Struct(mut st)) => {
+            for f in st.fields.iter_mut() {
+                f.attrs
+                    .retain(|a| !a.path().is_ident("hpy") && !a.path().is_ident("pyo3"));
+            }
+            quote!(#st)
+        }
+        _ => proc_macro2::TokenStream::from(input),
+    };
     quote! {
         ::core::compile_error!(#msg);
         #input
     }
     .into()
+}
+
+/// PyO3's names for hpy-core's attributes, refused with the name to write instead.
+fn pyo3_name(pyo3: &str, ours: &str, input: TokenStream) -> TokenStream {
+    let msg = format!("`#[{pyo3}]` is PyO3's attribute: hpy-core's is `#[hpy_core::{ours}]`");
+    refuse(&msg, input)
+}
+
+/// Not an hpy-core attribute: says to write `#[hpy_core::function]` (PyO3's name).
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn pyfunction(_args: TokenStream, input: TokenStream) -> TokenStream {
+    pyo3_name("pyfunction", "function", input)
+}
+
+/// Not an hpy-core attribute: says to write `#[hpy_core::class]` (PyO3's name).
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn pyclass(_args: TokenStream, input: TokenStream) -> TokenStream {
+    pyo3_name("pyclass", "class", input)
+}
+
+/// Not an hpy-core attribute: says to write `#[hpy_core::methods]` (PyO3's name).
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn pymethods(_args: TokenStream, input: TokenStream) -> TokenStream {
+    pyo3_name("pymethods", "methods", input)
+}
+
+/// Not an hpy-core attribute: says to write `#[hpy_core::module]` (PyO3's name).
+#[doc(hidden)]
+#[proc_macro_attribute]
+pub fn pymodule(_args: TokenStream, input: TokenStream) -> TokenStream {
+    pyo3_name("pymodule", "module", input)
 }

@@ -1,7 +1,7 @@
 //! `#[module]` on an inline `mod name { ... }`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{Attribute, Item, ItemMod, Path};
 
@@ -251,6 +251,7 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                              a trait impl: Python sees methods, not traits; write the methods in \
                              `impl MyClass` (they may call the trait's)",
                         ));
+                        crate::class::strip_method_markers(im);
                         continue;
                     }
                     let target = match &*im.self_ty {
@@ -259,10 +260,13 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                     };
                     match target.and_then(|t| classes.iter_mut().find(|c| c.ident == t)) {
                         Some(c) => c.add_impl(im, &mut errors),
-                        None => errors.push(err_spanned!(
-                            &im.self_ty,
-                            "`#[methods]` must be on an impl of a `#[class]` struct defined in this module"
-                        )),
+                        None => {
+                            errors.push(err_spanned!(
+                                &im.self_ty,
+                                "`#[methods]` must be on an impl of a `#[class]` struct defined in this module"
+                            ));
+                            crate::class::strip_method_markers(im);
+                        }
                     }
                 }
                 Some((m, _, tokens)) => {
@@ -273,7 +277,7 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
         }
     }
     let mut class_out = ClassesOutput::default();
-    for e in &exceptions {
+    for e in ExceptionModel::ordered(&exceptions, &mut errors) {
         e.generate(&krate, &mod_name, &exceptions, &mut class_out);
     }
     for c in &classes {
@@ -287,7 +291,15 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                     // `#[hpy(...)]` / `#[pyo3(...)]` hold the options of a method; a function
                     // takes them in its own attribute.
                     f.attrs.retain(|a| {
-                        let stray = a.path().is_ident("hpy") || a.path().is_ident("pyo3");
+                        if let Some(e) = method_marker_on_fn(a) {
+                            errors.push(e);
+                            return false;
+                        }
+                        if a.path().is_ident("pyo3") {
+                            errors.push(crate::util::pyo3_attribute(a));
+                            return false;
+                        }
+                        let stray = a.path().is_ident("hpy");
                         if stray {
                             errors.push(syn::Error::new_spanned(
                                 a,
@@ -326,7 +338,13 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                 Some((m, _, tokens)) => {
                     errors.push(syn::Error::new_spanned(tokens, misplaced(&m, "a function")));
                 }
-                None => {}
+                None => f.attrs.retain(|a| match method_marker_on_fn(a) {
+                    Some(e) => {
+                        errors.push(e);
+                        false
+                    }
+                    None => true,
+                }),
             },
             Item::Const(c) => match take_marker(&mut c.attrs) {
                 Some((Marker::Constant(args), _, _)) => {
@@ -407,6 +425,9 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     if !errors.is_empty() {
         let errs = errors.to_compile_errors();
         items.push(Item::Verbatim(errs));
+        for c in &classes {
+            items.push(Item::Verbatim(c.error_stubs(&krate)));
+        }
         return quote!(#item);
     }
 
@@ -492,6 +513,17 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
         items.push(Item::Verbatim(g));
     }
     items.push(support);
+    // A library is one extension module: a second `#[module]` in the crate would export a
+    // second init function that no import can reach. Exported macros share the crate root's
+    // namespace, so the second definition is refused (E0428), at the second module's name.
+    let span = item.ident.span();
+    items.push(Item::Verbatim(quote_spanned! {span=>
+        #[doc(hidden)]
+        #[macro_export]
+        macro_rules! __hpy_only_one_module_per_crate {
+            () => {};
+        }
+    }));
     quote!(#item)
 }
 
@@ -508,4 +540,24 @@ fn cfg_attrs(attrs: &[Attribute]) -> Vec<Attribute> {
 /// definition.
 fn is_global_type(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident == "Global"))
+}
+
+/// The error for a `#[methods]` helper attribute (`#[new]`, `#[getter]`, ...) on a function of
+/// the module rather than on a method.
+fn method_marker_on_fn(a: &Attribute) -> Option<syn::Error> {
+    let name = a.path().get_ident()?.to_string();
+    let what = match name.as_str() {
+        "new" => "marks the constructor of a class",
+        "getter" | "setter" => "makes a property of a class",
+        "staticmethod" | "classmethod" => "makes a method of the class itself",
+        "call_function" => "makes a call behaviour of a class",
+        _ => return None,
+    };
+    Some(syn::Error::new_spanned(
+        a,
+        format!(
+            "`#[{name}]` {what}: it goes on a method in the `#[methods]` impl of a \
+             `#[class]`, not on a function of the module"
+        ),
+    ))
 }

@@ -127,6 +127,32 @@ pub fn respan(tokens: TokenStream, span: Span) -> TokenStream {
 /// Reported at the user's tokens, before the trait checks would report it less clearly.
 pub fn check_borrowed_type(ty: &Type, what: &str) -> Option<syn::Error> {
     if what == "parameter"
+        && let Some((coll, r)) = collection_of_references(ty)
+    {
+        return Some(syn::Error::new_spanned(
+            r,
+            format!(
+                "a `{coll}` of references cannot be an argument: each item is converted from \
+                 a Python object, and the collection has to own what it holds. Take owned \
+                 items: `Handle<'c>` for objects (`Vec<Handle<'c>>`), `String` for text"
+            ),
+        ));
+    }
+    if what == "return"
+        && let Some((e, name)) = foreign_error_type(ty)
+    {
+        return Some(syn::Error::new_spanned(
+            e,
+            format!(
+                "`{name}` cannot be the error type of an exported function: it does not say \
+                 which Python exception to raise, and no conversion into `hpy_core::Error` \
+                 can be written for it. Return `hpy_core::Result<T>` and choose the \
+                 exception where the error is made: `.map_err(|e| Error::value_error(e.to_string()))?` \
+                 (or `type_error`, `runtime_error`, ...)"
+            ),
+        ));
+    }
+    if what == "parameter"
         && let Some(it) = find_impl_trait(ty)
     {
         return Some(syn::Error::new_spanned(
@@ -415,6 +441,107 @@ fn find_impl_trait(ty: &Type) -> Option<&syn::TypeImplTrait> {
 pub fn is_handle_ref(ty: &Type) -> bool {
     matches!(ty, Type::Reference(r) if r.mutability.is_none()
         && matches!(&*r.elem, Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident == "Handle")))
+}
+
+/// The error type of a `Result<T, E>` return type when `E` is a foreign type that can never
+/// convert into `hpy_core::Error` (`String`, `&str`, `Box<dyn Error>`, `anyhow::Error`), and
+/// how to name it.
+fn foreign_error_type(ty: &Type) -> Option<(&Type, String)> {
+    let Type::Path(tp) = ty else { return None };
+    let seg = tp.path.segments.last()?;
+    if seg.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    let mut types = args.args.iter().filter_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    });
+    let (_, e) = (types.next()?, types.next()?);
+    let name = match e {
+        Type::Path(p) if p.qself.is_none() => {
+            let names: Vec<String> = p
+                .path
+                .segments
+                .iter()
+                .map(|s| s.ident.to_string())
+                .collect();
+            let last = names.last()?.as_str();
+            match last {
+                "String"
+                    if names.len() == 1
+                        || names.first().is_some_and(|n| n == "std" || n == "alloc") =>
+                {
+                    "String".to_string()
+                }
+                // (`Box<MyError>` may convert: `Box` of a local type is local.)
+                "Box" if box_of_dyn(p.path.segments.last()?) => "Box<dyn Error>".to_string(),
+                "Error" if names.first().is_some_and(|n| n == "anyhow" || n == "eyre") => {
+                    names.join("::")
+                }
+                _ => return None,
+            }
+        }
+        Type::Reference(r) if matches!(&*r.elem, Type::Path(p) if p.path.is_ident("str")) => {
+            "&str".to_string()
+        }
+        _ => return None,
+    };
+    Some((e, name))
+}
+
+/// Whether a `Box<...>` path segment boxes a trait object (`Box<dyn Error + Send>`).
+fn box_of_dyn(seg: &syn::PathSegment) -> bool {
+    matches!(&seg.arguments, syn::PathArguments::AngleBracketed(a)
+        if matches!(a.args.first(), Some(syn::GenericArgument::Type(Type::TraitObject(_)))))
+}
+
+/// The error for PyO3's `#[pyo3(...)]` helper attribute, written where hpy-core reads
+/// `#[hpy(...)]` (or, on a `#[function]`, its own options).
+pub fn pyo3_attribute(a: &syn::Attribute) -> syn::Error {
+    syn::Error::new_spanned(
+        a.path(),
+        "`#[pyo3(...)]` is PyO3's attribute: hpy-core takes the same options in `#[hpy(...)]` \
+         (`#[hpy(signature = (...))]` on a method, `#[hpy(get, set)]` on a field), and a \
+         `#[function]` in its own attribute: `#[function(signature = (...))]`",
+    )
+}
+
+/// A collection type (`Vec`, `HashMap`, ...) with a reference among its item types (directly
+/// or in a tuple item): its name and the reference.
+fn collection_of_references(ty: &Type) -> Option<(String, &Type)> {
+    let Type::Path(tp) = ty else { return None };
+    let seg = tp.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return None;
+    };
+    if seg.ident == "Option" {
+        return match args.args.first()? {
+            syn::GenericArgument::Type(t) => collection_of_references(t),
+            _ => None,
+        };
+    }
+    let coll = seg.ident.to_string();
+    if !matches!(
+        coll.as_str(),
+        "Vec" | "VecDeque" | "HashMap" | "BTreeMap" | "HashSet" | "BTreeSet" | "IndexMap"
+    ) {
+        return None;
+    }
+    fn reference(t: &Type) -> Option<&Type> {
+        match t {
+            Type::Reference(_) => Some(t),
+            Type::Tuple(tu) => tu.elems.iter().find_map(reference),
+            Type::Paren(p) => reference(&p.elem),
+            _ => None,
+        }
+    }
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => reference(t).map(|r| (coll.clone(), r)),
+        _ => None,
+    })
 }
 
 #[cfg(test)]

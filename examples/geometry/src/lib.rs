@@ -160,6 +160,51 @@ pub mod geometry {
         fn __iter__<'c>(&self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
             ctx.to_py((self.x, self.y))?.call_method("__iter__", ())
         }
+
+        // Special methods Python looks up by name (no type slot): ordinary methods here.
+
+        /// `Vec2[float]`: a generic alias, for annotations.
+        #[classmethod]
+        fn __class_getitem__<'c>(cls: &Handle<'c>, item: &Handle<'c>) -> Result<Handle<'c>> {
+            let ctx = cls.ctx();
+            let alias = ctx.import("types")?.getattr("GenericAlias")?;
+            alias.call((cls, item))
+        }
+
+        /// `round(v)`, `round(v, n)`: both components rounded.
+        #[hpy(signature = (ndigits = None))]
+        fn __round__(&self, ndigits: Option<i32>) -> Vec2 {
+            let scale = 10f64.powi(ndigits.unwrap_or(0));
+            let r = |c: f64| (c * scale).round_ties_even() / scale;
+            Vec2 {
+                x: r(self.x),
+                y: r(self.y),
+            }
+        }
+
+        /// `format(v, spec)`: the spec applies to each component (`f"{v:.1f}"`).
+        fn __format__<'c>(&self, ctx: Ctx<'c>, spec: &str) -> Result<String> {
+            let format = ctx.builtin("format")?;
+            let x: String = format.call((self.x, spec))?.extract()?;
+            let y: String = format.call((self.y, spec))?.extract()?;
+            Ok(format!("({x}, {y})"))
+        }
+
+        /// `copy.copy(v)`: a frozen vector is its own copy.
+        fn __copy__<'c>(slf: Ref<'_, 'c, Self>) -> Handle<'c> {
+            slf.handle().clone()
+        }
+
+        /// Pickling: rebuilt as `type(v)(x, y)`.
+        fn __reduce__<'c>(slf: Ref<'_, 'c, Self>) -> Result<Handle<'c>> {
+            let ctx = slf.ctx();
+            ctx.to_py((slf.handle().get_type(), (slf.x, slf.y)))
+        }
+
+        /// `reversed(v)`: the components from `y`.
+        fn __reversed__<'c>(&self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+            ctx.to_py((self.y, self.x))?.call_method("__iter__", ())
+        }
     }
 
     /// A mutable point with a name.
@@ -180,6 +225,13 @@ pub mod geometry {
         #[hpy(signature = (x, y, label = "P"))]
         fn new(x: f64, y: f64, label: String) -> Self {
             Point { x, y, label }
+        }
+
+        /// Run by Python for each subclass: it gets `kind`, its name in lower case.
+        #[classmethod]
+        fn __init_subclass__<'c>(cls: &Handle<'c>) -> Result<()> {
+            let name: String = cls.getattr("__name__")?.extract()?;
+            cls.setattr("kind", name.to_lowercase())
         }
 
         /// The label, a property with a setter that validates.
@@ -279,13 +331,14 @@ pub mod geometry {
         }
     }
 
-    /// Raised when a shape cannot be measured.
-    #[hpy_core::exception(base = ValueError)]
-    pub struct DegenerateError;
-
+    // Declared before its base on purpose: the module creates bases first, whatever the order.
     /// Raised when a polygon has no vertex (a `DegenerateError`).
     #[hpy_core::exception(base = DegenerateError)]
     pub struct EmptyPolygonError;
+
+    /// Raised when a shape cannot be measured.
+    #[hpy_core::exception(base = ValueError)]
+    pub struct DegenerateError;
 
     /// A polygon: a container of vertices, with sequence and mapping protocols.
     #[hpy_core::class]
@@ -384,6 +437,29 @@ pub mod geometry {
             };
             let _ = slf;
             Ok(it)
+        }
+
+        /// `with polygon as p:` gives the polygon; on leaving, a polygon of fewer than three
+        /// vertices raises `DegenerateError`, unless an exception is already on its way
+        /// (which `__exit__` lets through by returning `False`).
+        fn __enter__<'c>(slf: Ref<'_, 'c, Self>) -> Handle<'c> {
+            slf.handle().clone()
+        }
+
+        /// See `__enter__`.
+        fn __exit__(
+            &self,
+            exc_type: &Handle<'_>,
+            _exc: &Handle<'_>,
+            _tb: &Handle<'_>,
+        ) -> Result<bool> {
+            if exc_type.is_none() && self.vertices.len() < 3 {
+                return Err(DegenerateError::new_err(format!(
+                    "a polygon of {} vertices is degenerate",
+                    self.vertices.len()
+                )));
+            }
+            Ok(false)
         }
 
         /// An iterator object over the vertices, holding the polygon in a `Field`.

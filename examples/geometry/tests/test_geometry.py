@@ -718,3 +718,66 @@ def test_a_field_of_another_object_is_refused():
             a.value_through(b)
         assert type(info.value).__name__ == "PanicException"
     assert a.value_through(a) == "a" and b.value_through(b) == "b"
+
+
+# Special methods Python looks up by name (no slot): plain methods of the class.
+
+
+def test_round_looks_up_dunder_round():
+    v = Vec2(1.26, -2.5)
+    assert round(v) == Vec2(1.0, -2.0)
+    assert round(v, 1) == Vec2(1.3, -2.5)
+    assert type(round(v)) is Vec2
+    with pytest.raises(TypeError):
+        round(v, "1")
+
+
+def test_format_applies_the_spec_to_each_component():
+    v = Vec2(1.0, 2.25)
+    assert f"{v:.1f}" == "(1.0, 2.2)"
+    assert format(v, "") == "(1.0, 2.25)"
+    with pytest.raises(ValueError):
+        format(v, "q")
+
+
+def test_copy_and_pickle():
+    import copy
+    import pickle
+
+    v = Vec2(3.0, 4.0)
+    assert copy.copy(v) is v
+    w = pickle.loads(pickle.dumps(v))
+    assert w == v and type(w) is Vec2
+    assert v.__reduce__() == (Vec2, (3.0, 4.0))
+
+
+def test_reversed_looks_up_dunder_reversed():
+    assert list(reversed(Vec2(1.0, 2.0))) == [2.0, 1.0]
+
+
+def test_polygon_as_a_context_manager():
+    with Polygon([(0, 0), (1, 0), (0, 1)]) as p:
+        assert isinstance(p, Polygon)
+        p.append(Vec2(1.0, 1.0))
+    assert len(p) == 4
+    with pytest.raises(g.DegenerateError, match="^a polygon of 1 vertices is degenerate$"):
+        with Polygon([(0, 0)]):
+            pass
+    # An exception from the block goes through (`__exit__` returns False).
+    with pytest.raises(KeyError):
+        with Polygon([(0, 0)]):
+            raise KeyError("inner")
+    with pytest.raises(TypeError):
+        Polygon().__exit__(None, None)
+
+
+def test_class_getitem_and_init_subclass_as_classmethods():
+    alias = Vec2[float]
+    assert alias.__origin__ is Vec2 and alias.__args__ == (float,)
+    assert not hasattr(Point, "kind")
+
+    class ShinyPoint(Point):
+        pass
+
+    assert ShinyPoint.kind == "shinypoint"
+    assert ShinyPoint(1.0, 2.0).kind == "shinypoint"

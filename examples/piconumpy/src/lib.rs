@@ -578,8 +578,7 @@ pub mod piconumpy {
 
         /// `reversed(a)`: the elements from the last, read as they are reached (like
         /// iteration, and like `reversed()` on a list).
-        #[hpy(name = "__reversed__")]
-        fn reversed_iter<'c>(slf: Ref<'_, 'c, Self>) -> Result<Handle<'c>> {
+        fn __reversed__<'c>(slf: Ref<'_, 'c, Self>) -> Result<Handle<'c>> {
             let it = slf.ctx().to_py(ArrayIterator {
                 array: Field::new(),
                 index: Cell::new(slf.len()),

@@ -351,6 +351,20 @@ impl<T: PyClass> CallFunction<T> {
             _class: PhantomData,
         }
     }
+
+    /// A placeholder the macros put where a constant of a class they could not expand is
+    /// expected, so that only their own errors are reported (the crate does not compile).
+    #[doc(hidden)]
+    pub const fn __error_stub() -> Self {
+        fn never(_: Ctx<'_>, _: &RawArgs) -> Result<HPy> {
+            unreachable!("a placeholder of a crate that does not compile")
+        }
+        CallFunction {
+            call: never,
+            def: CallFunctionDef::new::<T>(),
+            _class: PhantomData,
+        }
+    }
 }
 
 /// Where the payload of an instance of `T` keeps its call function: after the value.

@@ -15,8 +15,12 @@ mod m {
             self.items.contains(&v)
         }
 
-        fn __enter__(&self) -> i64 {
-            0
+        fn __reversd__(&self) -> Vec<i64> {
+            self.items.iter().rev().copied().collect()
+        }
+
+        fn __get__(&self, obj: i64) -> i64 {
+            obj
         }
     }
 }
