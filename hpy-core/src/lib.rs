@@ -322,7 +322,7 @@ pub use hpy_macros::class;
 ///   `__bytes__`, `__complex__`, `__length_hint__`, `__fspath__`, `__sizeof__`, `__dir__`,
 ///   `__copy__`, `__deepcopy__`, `__reduce__`, `__reduce_ex__`, `__getstate__`,
 ///   `__setstate__`, `__getnewargs__`, `__getnewargs_ex__`, `__set_name__`; and, marked
-///   `#[classmethod]`, `__class_getitem__` and `__init_subclass__`.
+///   `#[classmethod]`, `__class_getitem__`.
 /// * Refused with a compile error saying why: the attribute hooks (`__getattr__`,
 ///   `__setattr__`, ...), descriptors (`__get__`, `__set__`, `__delete__`), the `async`
 ///   protocols, and any other `__dunder__` name (a near miss of a supported one is named).

@@ -227,13 +227,6 @@ pub mod geometry {
             Point { x, y, label }
         }
 
-        /// Run by Python for each subclass: it gets `kind`, its name in lower case.
-        #[classmethod]
-        fn __init_subclass__<'c>(cls: &Handle<'c>) -> Result<()> {
-            let name: String = cls.getattr("__name__")?.extract()?;
-            cls.setattr("kind", name.to_lowercase())
-        }
-
         /// The label, a property with a setter that validates.
         #[getter]
         fn label(&self) -> &str {

@@ -771,13 +771,6 @@ def test_polygon_as_a_context_manager():
         Polygon().__exit__(None, None)
 
 
-def test_class_getitem_and_init_subclass_as_classmethods():
+def test_class_getitem_as_a_classmethod():
     alias = Vec2[float]
     assert alias.__origin__ is Vec2 and alias.__args__ == (float,)
-    assert not hasattr(Point, "kind")
-
-    class ShinyPoint(Point):
-        pass
-
-    assert ShinyPoint.kind == "shinypoint"
-    assert ShinyPoint(1.0, 2.0).kind == "shinypoint"
