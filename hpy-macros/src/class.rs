@@ -432,8 +432,7 @@ impl ClassModel {
                 .map(|i| i.to_string())
                 .unwrap_or_default();
             match name.as_str() {
-                "new" | "getter" | "setter" | "staticmethod" | "classmethod" | "classattr"
-                | "call_function" => marks.push((name, a)),
+                n if METHOD_MARKERS.contains(&n) => marks.push((name, a)),
                 "pyo3" => errors.push(crate::util::pyo3_attribute(&a)),
                 "hpy" => {
                     let tokens = match &a.meta {
@@ -620,18 +619,11 @@ impl ClassModel {
                          result of the augmented assignment"
                     ));
                 }
-                if matches!(
+                if (matches!(
                     rust_name.as_str(),
-                    "__bool__"
-                        | "__contains__"
-                        | "__eq__"
-                        | "__ne__"
-                        | "__lt__"
-                        | "__le__"
-                        | "__gt__"
-                        | "__ge__"
-                        | "__richcmp__"
-                ) && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                    "__bool__" | "__contains__" | "__richcmp__"
+                ) || COMPARISONS.iter().any(|(m, _)| *m == rust_name))
+                    && let syn::ReturnType::Type(_, ty) = &f.sig.output
                     && let Some(t) = non_string_scalar(ty)
                     && t != "bool"
                     && !t.starts_with("Vec")
@@ -1339,14 +1331,7 @@ impl ClassModel {
             }
         }
         // Rich comparison: `__richcmp__`, or the six methods.
-        let cmp_methods = [
-            ("__lt__", "Lt"),
-            ("__le__", "Le"),
-            ("__eq__", "Eq"),
-            ("__ne__", "Ne"),
-            ("__gt__", "Gt"),
-            ("__ge__", "Ge"),
-        ];
+        let cmp_methods = COMPARISONS;
         let richcmp = find("__richcmp__");
         let has_cmp = cmp_methods.iter().any(|(m, _)| find(m).is_some());
         if let (Some(f), true) = (richcmp, has_cmp) {
@@ -1374,7 +1359,7 @@ impl ClassModel {
                 slot_call_with_op(krate, &ty, f, conv, op, errors)
             } else {
                 let mut arms = Vec::new();
-                for (m, op) in cmp_methods {
+                for &(m, op) in cmp_methods {
                     used.push(m.to_string());
                     let opi = format_ident!("{}", op);
                     if let Some(f) = find(m) {
@@ -1639,14 +1624,19 @@ fn is_slot_method(name: &str) -> bool {
                 | "__delitem__"
                 | "__contains__"
                 | "__richcmp__"
-                | "__eq__"
-                | "__ne__"
-                | "__lt__"
-                | "__le__"
-                | "__gt__"
-                | "__ge__"
         )
+        || COMPARISONS.iter().any(|(m, _)| *m == name)
 }
+
+/// The six rich-comparison methods and their `CompareOp` variants.
+const COMPARISONS: &[(&str, &str)] = &[
+    ("__lt__", "Lt"),
+    ("__le__", "Le"),
+    ("__eq__", "Eq"),
+    ("__ne__", "Ne"),
+    ("__gt__", "Gt"),
+    ("__ge__", "Ge"),
+];
 
 /// The collection a return type converts to, when it is one (also inside `Result`/`Option`):
 /// `__iter__` must not return one.
@@ -2628,23 +2618,26 @@ fn property_methods(
     methods.push(quote!(#krate::class::method::<#krate::class::DeleterMethod<#setter>>(#del, c"", #krate::impl_::Convention::NoArgs)));
 }
 
+/// The helper attributes `#[methods]` reads off a method (the kind of method it is).
+pub const METHOD_MARKERS: &[&str] = &[
+    "new",
+    "getter",
+    "setter",
+    "staticmethod",
+    "classmethod",
+    "classattr",
+    "call_function",
+];
+
 /// Takes the helper attributes of `#[methods]` (`#[new]`, `#[getter]`, `#[hpy(...)]`, ...) off
 /// the items of an impl the macro refused, so that the compiler does not also report them as
 /// unknown attributes.
 pub fn strip_method_markers(im: &mut ItemImpl) {
-    const MARKERS: &[&str] = &[
-        "new",
-        "getter",
-        "setter",
-        "deleter",
-        "staticmethod",
-        "classmethod",
-        "classattr",
-        "call_function",
-        "hpy",
-        "pyo3",
-    ];
-    let keep = |a: &Attribute| !MARKERS.iter().any(|m| a.path().is_ident(m));
+    let keep = |a: &Attribute| {
+        !(METHOD_MARKERS.iter().any(|m| a.path().is_ident(m))
+            || a.path().is_ident("hpy")
+            || a.path().is_ident("pyo3"))
+    };
     for it in im.items.iter_mut() {
         match it {
             ImplItem::Fn(f) => f.attrs.retain(keep),
