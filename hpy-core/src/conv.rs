@@ -44,8 +44,8 @@ mod collections;
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be converted from a Python object",
-    label = "this parameter's type does not implement `hpy_core::FromHandle`",
-    note = "take `&hpy_core::Handle<'c>` to receive any Python object; if `{Self}` is a `#[class]`, borrow it (`&{Self}` or `&mut {Self}`) instead of taking it by value; or implement `FromHandle` for `{Self}`"
+    label = "this parameter's type does not implement `FromHandle`",
+    note = "take `&Handle<'c>` to receive any Python object; if `{Self}` is a `#[class]`, borrow it (`&{Self}` or `&mut {Self}`) instead of taking it by value; or implement `FromHandle` for `{Self}`"
 )]
 pub trait FromHandle<'a, 'c>: Sized {
     /// What the conversion expects, as a Python programmer would say it (`"int"`, `"str"`,
@@ -64,6 +64,20 @@ pub trait FromHandle<'a, 'c>: Sized {
         let _ = h;
         None
     }
+
+    /// Converts one argument of an exported function, naming the function and the parameter
+    /// in any error made in Rust. The macros call it through the trait (not through a generic
+    /// function), so that a type that does not convert is reported with this trait's message
+    /// alone.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn __extract_argument(
+        h: &'a Handle<'c>,
+        function: &'static str,
+        param: &'static str,
+    ) -> Result<Self> {
+        crate::impl_::extract_argument(h, function, param)
+    }
 }
 
 /// Converts a Rust value into a (new) Python object.
@@ -81,8 +95,8 @@ pub trait FromHandle<'a, 'c>: Sized {
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be converted into a Python object",
-    label = "this type does not implement `hpy_core::IntoHandle`",
-    note = "return a `hpy_core::Handle<'c>`, or implement `IntoHandle` for `{Self}`"
+    label = "this type does not implement `IntoHandle`",
+    note = "return a `Handle<'c>`, or implement `IntoHandle` for `{Self}`"
 )]
 pub trait IntoHandle<'c> {
     /// Converts the value.

@@ -22,9 +22,21 @@ use crate::types::BuiltinType;
 #[derive(Clone, Copy)]
 pub struct Ctx<'c> {
     raw: RawCtx,
-    // `&'c ()` ties it to the call; `*mut ()` makes it neither `Send` nor `Sync`.
-    _call: PhantomData<(&'c (), *mut ())>,
+    // `&'c ()` ties it to the call; the raw pointer makes it neither `Send` nor `Sync`, and
+    // names the fix in rustc's "cannot be sent between threads safely" error.
+    _call: PhantomData<(&'c (), *mut KeepObjectsInGlobalOrField)>,
 }
+
+/// Why a [`Handle`] or [`Ctx`] cannot be sent to another thread or kept in a `static`: this
+/// type, which only appears behind a raw pointer inside them, names the fix in the compiler's
+/// error ("`*mut KeepObjectsInGlobalOrField` cannot be sent between threads safely").
+///
+/// A handle is valid only during the call that received it, on that call's thread. To keep a
+/// Python object between calls, store it in a [`Global`](crate::Global) (a `static` of the
+/// module) or in a [`Field`](crate::Field) of a `#[class]`. Another thread cannot touch Python
+/// objects at all: convert what it needs into Rust data (`String`, `Vec<f64>`, ...) first, and
+/// use [`Ctx::allow_threads`] to let other Python threads run while it works.
+pub enum KeepObjectsInGlobalOrField {}
 
 impl<'c> Ctx<'c> {
     /// Wraps the backend's raw context.

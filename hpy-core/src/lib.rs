@@ -65,7 +65,7 @@ pub use call::{IntoArgs, IntoKwargs};
 pub use class::{CompareOp, Field, Global, Ref, RefMut};
 pub use conv::{FromHandle, IntoHandle};
 pub use err::{Builtin, Error, ExceptionType, Result, StaticExceptionType};
-pub use handle::{Ctx, Handle};
+pub use handle::{Ctx, Handle, KeepObjectsInGlobalOrField};
 /// Exports a Rust function to Python.
 ///
 /// Use it inside a [`#[module]`](module) (which exports it), as

@@ -36,7 +36,7 @@ impl<'c> Ctx<'c> {
     ///
     /// Touching Python without the interpreter lock is undefined behaviour, so `f` must not
     /// be able to reach any handle. [`Ctx`] and [`Handle`](crate::Handle) are neither `Send`
-    /// nor `Sync` (they hold a `PhantomData<*mut ()>`), so a `Send` closure can capture neither
+    /// nor `Sync` (they hold a `PhantomData` of a raw pointer), so a `Send` closure can capture neither
     /// them nor references to them (`&Handle: Send` would need `Handle: Sync`), nor anything
     /// that contains one. Nothing else gives access to the interpreter: making a `Ctx` is
     /// `unsafe`, and handles cannot be stored in `static`s or thread-locals (they borrow the

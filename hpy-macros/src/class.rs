@@ -18,7 +18,7 @@ use syn::{
 use crate::attr::{FunctionOptions, parse_str_value, unknown_option};
 use crate::diag::{Errors, err_spanned};
 use crate::function::{FnContext, FunctionSpec, MethodKind};
-use crate::util::{c_str_lit, doc_text, find_handle_type, is_ctx_type, respan};
+use crate::util::{c_str_lit, doc_text, find_handle_type, is_ctx_type, respan, type_span};
 
 mod kw {
     syn::custom_keyword!(name);
@@ -355,6 +355,7 @@ impl ClassModel {
                     pub const #konst: &'static #krate::class::CallFunction<#t> = &#krate::class::CallFunction::<#t>::__error_stub();
                 }
             });
+        let class_arg = class_arg_impl(krate, &syn::parse_quote!(#t));
         quote! {
             // (Never used: the crate does not compile.)
             unsafe impl #krate::class::PyClass for #t {
@@ -372,6 +373,7 @@ impl ClassModel {
                     ::core::unreachable!()
                 }
             }
+            #class_arg
             impl #t {
                 #(#consts)*
             }
@@ -985,10 +987,17 @@ impl ClassModel {
             } else {
                 // Both spanned at the field's type: one that cannot be cloned or converted is
                 // reported there.
-                let clone = respan(quote!(::core::clone::Clone::clone(&__s.#fid)), fty.span());
+                let clone = respan(
+                    quote!({
+                        #[allow(unused_imports)]
+                        use #krate::impl_::{ConvertibleField as _, UnconvertibleField as _};
+                        (&#krate::impl_::FieldProbe::<#fty>::NEW).copy_field(&__s.#fid)
+                    }),
+                    type_span(fty),
+                );
                 let convert = respan(
-                    quote!(#krate::impl_::ReturnValue::into_raw_result(__v, __ctx)),
-                    fty.span(),
+                    quote!(<#fty as #krate::impl_::GetField>::convert_field(__v, __ctx)),
+                    type_span(fty),
                 );
                 quote! {
                     // SAFETY: the runtime calls this getter on instances of the class only.
@@ -1011,7 +1020,10 @@ impl ClassModel {
                     ::core::result::Result::Ok(())
                 }
             } else {
-                let extract = respan(quote!(#krate::impl_::extract_argument), fty.span());
+                let extract = respan(
+                    quote!(<#fty as #krate::impl_::SetField>::extract_field(__v, #fname)),
+                    type_span(fty),
+                );
                 quote! {
                     let __v = match __value {
                         ::core::option::Option::Some(__v) => __v,
@@ -1019,7 +1031,7 @@ impl ClassModel {
                             return ::core::result::Result::Err(#krate::class::cannot_delete(#name, #pname));
                         }
                     };
-                    let __new: #fty = #extract(__v, #fname, "value")?;
+                    let __new: #fty = #extract?;
                     // SAFETY: the runtime calls this setter on instances of the class only.
                     let mut __slf = unsafe { #krate::class::borrow_self_mut::<#ty>(__a)? };
                     __slf.#fid = __new;
@@ -1484,12 +1496,13 @@ impl ClassModel {
         let prop_names = properties.iter().map(|(n, _)| n);
         let prop_docs = properties.iter().map(|(_, d)| d);
         let type_static = format_ident!("__HPY_TYPE_{}", t);
+        let class_arg = class_arg_impl(krate, &ty);
         // `PyClass` values move between the threads that run Python code: each field must be
         // `Send`. Checked here, at each field's type (so that a field that is not says so
         // where it is written), which makes the struct `Send`, as `PyClass` requires.
         let send_checks = self.field_types.iter().map(|fty| {
             quote_spanned! {fty.span()=>
-                #krate::class::assert_field_send::<#fty>();
+                let () = <#fty as #krate::class::SendField>::CHECKED;
             }
         });
         out.items.push(quote! {
@@ -1503,6 +1516,8 @@ impl ClassModel {
                     #(#send_checks)*
                 }
             };
+
+            #class_arg
 
             unsafe impl #krate::class::PyClass for #ty {
                 const NAME: &'static str = #name;
@@ -1700,8 +1715,9 @@ fn non_string_scalar(ty: &syn::Type) -> Option<String> {
             },
             _ => None,
         },
-        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128"
-        | "usize" | "f32" | "f64" | "bool" | "Vec" => Some(crate::util::type_text(ty)),
+        n if n == "Vec" || crate::util::NUMERIC_TYPES.contains(&n) => {
+            Some(crate::util::type_text(ty))
+        }
         _ => None,
     }
 }
@@ -2207,9 +2223,15 @@ fn slot_call_inner_op(
                     Some((target, mutable)) => {
                         let guard = format_ident!("__g{}", vi);
                         let borrow = if mutable {
-                            respan(quote!(#krate::class::extract_mut::<#target>), span)
+                            respan(
+                                quote!(<#target as #krate::class::ClassArg>::extract_mut),
+                                type_span(&target),
+                            )
                         } else {
-                            respan(quote!(#krate::class::extract_ref::<#target>), span)
+                            respan(
+                                quote!(<#target as #krate::class::ClassArg>::extract_ref),
+                                type_span(&target),
+                            )
                         };
                         prelude.push(quote! {
                             #[allow(unused_mut)]
@@ -2225,7 +2247,7 @@ fn slot_call_inner_op(
                         });
                     }
                     None => {
-                        let extract = respan(quote!(#krate::impl_::extract_argument), span);
+                        let extract = respan(quote!(#krate::FromHandle::__extract_argument), span);
                         prelude.push(quote! {
                             let #var = match #extract(#h, #fname, #pname) {
                                 ::core::result::Result::Ok(__v) => __v,
@@ -2643,6 +2665,32 @@ pub fn strip_method_markers(im: &mut ItemImpl) {
             ImplItem::Fn(f) => f.attrs.retain(keep),
             ImplItem::Const(c) => c.attrs.retain(keep),
             _ => {}
+        }
+    }
+}
+
+/// The `ClassArg` impl of a class: how a `&T` or `&mut T` parameter borrows it.
+fn class_arg_impl(krate: &Path, ty: &syn::Type) -> TokenStream {
+    quote! {
+        impl<'a, 'c: 'a> #krate::class::ClassArg<'a, 'c> for #ty {
+            type Ref = #krate::Ref<'a, 'c, #ty>;
+            type RefMut = #krate::RefMut<'a, 'c, #ty>;
+            #[inline(always)]
+            fn extract_ref(
+                obj: &'a #krate::Handle<'c>,
+                function: &'static str,
+                param: &'static str,
+            ) -> #krate::Result<Self::Ref> {
+                #krate::class::extract_ref::<#ty>(obj, function, param)
+            }
+            #[inline(always)]
+            fn extract_mut(
+                obj: &'a #krate::Handle<'c>,
+                function: &'static str,
+                param: &'static str,
+            ) -> #krate::Result<Self::RefMut> {
+                #krate::class::extract_mut::<#ty>(obj, function, param)
+            }
         }
     }
 }

@@ -30,10 +30,23 @@ impl Errors {
     }
 }
 
-/// `syn::Error::new_spanned` in a shorter form.
+/// A message as the user reads it: messages name hpy-core's items as `hpy_core::Item`, and
+/// this writes them with the name the user's crate depends on hpy-core under (`hpy::Item`
+/// after `hpy = { package = "hpy-core" }`).
+pub fn in_user_terms(msg: String) -> String {
+    let name = crate::util::dependency_name_or_default();
+    if name == "hpy_core" {
+        msg
+    } else {
+        msg.replace("hpy_core::", &format!("{name}::"))
+    }
+}
+
+/// `syn::Error::new_spanned` in a shorter form, with the message in the user's terms
+/// ([`in_user_terms`]).
 macro_rules! err_spanned {
     ($tokens:expr, $($fmt:tt)*) => {
-        syn::Error::new_spanned($tokens, format!($($fmt)*))
+        syn::Error::new_spanned($tokens, $crate::diag::in_user_terms(format!($($fmt)*)))
     };
 }
 pub(crate) use err_spanned;

@@ -1,7 +1,7 @@
 //! `#[function]`: the model of an exported function, its validation and its code.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Expr, FnArg, Ident, ItemFn, Pat, Path, Type};
@@ -688,7 +688,7 @@ impl FunctionSpec {
             let pname = &p.py_name;
             let ty = &p.ty;
             let span = ty.span();
-            let extract = respan(quote!(#krate::impl_::extract_argument), span);
+            let extract = respan(quote!(#krate::FromHandle::__extract_argument), span);
             if let (
                 Some(class_ref),
                 Kind::PositionalOnly | Kind::PositionalOrKeyword | Kind::KeywordOnly,
@@ -700,12 +700,18 @@ impl FunctionSpec {
                 let target = &class_ref.target;
                 let (borrow, deref) = if class_ref.mutable {
                     (
-                        respan(quote!(#krate::class::extract_mut::<#target>), span),
+                        respan(
+                            quote!(<#target as #krate::class::ClassArg>::extract_mut),
+                            span,
+                        ),
                         quote!(&mut *#guard),
                     )
                 } else {
                     (
-                        respan(quote!(#krate::class::extract_ref::<#target>), span),
+                        respan(
+                            quote!(<#target as #krate::class::ClassArg>::extract_ref),
+                            span,
+                        ),
                         quote!(&*#guard),
                     )
                 };
@@ -891,7 +897,12 @@ impl FunctionSpec {
             None => quote!(#ident),
         };
         let finish = match self.method_kind() {
-            Some(MethodKind::New) => quote!(#krate::class::NewResult::into_new(__ret)),
+            // The class named, so that a wrong return type is one error, not a second one
+            // about the inferred class.
+            Some(MethodKind::New) => match self_ty {
+                Some(t) => quote!(<_ as #krate::class::NewResult<#t>>::into_new(__ret)),
+                None => quote!(#krate::class::NewResult::into_new(__ret)),
+            },
             Some(MethodKind::Init) => quote!(#krate::impl_::InitResult::into_result(__ret)),
             Some(MethodKind::Next) => quote!(#krate::class::IterNext::into_next(__ret, __ctx)),
             _ => quote!(#krate::impl_::ReturnValue::into_raw_result(__ret, __ctx)),
@@ -1017,6 +1028,13 @@ fn apply_signature(
     let mut bare_star: Option<(proc_macro2::Span, usize)> = None;
     // Entries that name no parameter, reported after the loop (with a suggestion).
     let mut unknown: Vec<(&syn::Ident, String)> = Vec::new();
+    // What a default cannot refer to: it is evaluated alone, not where the parameters are bound.
+    let bound: Vec<String> = params
+        .iter()
+        .map(|p| p.ident.unraw().to_string())
+        .chain(not_listed.iter().cloned())
+        .chain(["self".to_owned()])
+        .collect();
     for item in &sig.items {
         if seen_varkw {
             // Reported, then read as usual so that its parameter is not also "missing".
@@ -1112,6 +1130,17 @@ fn apply_signature(
                         }
                     }
                     SigItem::Param { default, .. } => {
+                        if let Some(d) = default
+                            && let Some(used) = name_in_tokens(d.to_token_stream(), &bound)
+                        {
+                            errors.push(err_spanned!(
+                                &used,
+                                "the default of `{key}` cannot use `{used}`: a default is \
+                                 computed on its own, without the other arguments. Declare \
+                                 `{key}: Option<..>` with the default `None` and compute it in \
+                                 the body (`let {key} = {key}.unwrap_or(...);`)"
+                            ));
+                        }
                         p.kind = state;
                         p.default = default.clone();
                         if state == Kind::PositionalOrKeyword {
@@ -1228,28 +1257,57 @@ fn single_value_type(ty: &Type) -> Option<String> {
     let inner = option_inner(ty).unwrap_or(ty);
     let scalar = match inner {
         Type::Path(tp) => tp.path.get_ident().is_some_and(|id| {
-            matches!(
-                id.to_string().as_str(),
-                "i8" | "i16"
-                    | "i32"
-                    | "i64"
-                    | "i128"
-                    | "isize"
-                    | "u8"
-                    | "u16"
-                    | "u32"
-                    | "u64"
-                    | "u128"
-                    | "usize"
-                    | "f32"
-                    | "f64"
-                    | "bool"
-                    | "char"
-                    | "String"
-            )
+            let id = id.to_string();
+            crate::util::NUMERIC_TYPES.contains(&id.as_str()) || id == "char" || id == "String"
         }),
         Type::Reference(r) => matches!(&*r.elem, Type::Path(tp) if tp.path.is_ident("str")),
         _ => false,
     };
     scalar.then(|| type_text(inner))
+}
+
+/// The first identifier of `tokens` that is one of `names` and not a field or method name
+/// (after a `.`), a path segment (next to `::`), a struct field (`name: value`) or a function
+/// called (`name(...)`).
+fn name_in_tokens(tokens: TokenStream, names: &[String]) -> Option<Ident> {
+    let mut prev_dot = false;
+    let mut prev_colon = false;
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        match tt {
+            proc_macro2::TokenTree::Ident(i) => {
+                // `name::`, `name: value` (a struct field) and `name(...)` (a function in
+                // scope, which the parameter would not shadow there) are not the parameter.
+                let not_value = match iter.peek() {
+                    Some(proc_macro2::TokenTree::Punct(p)) => p.as_char() == ':',
+                    Some(proc_macro2::TokenTree::Group(g)) => {
+                        g.delimiter() == proc_macro2::Delimiter::Parenthesis
+                    }
+                    _ => false,
+                };
+                if !prev_dot && !prev_colon && !not_value && names.contains(&i.unraw().to_string())
+                {
+                    return Some(i);
+                }
+                prev_dot = false;
+                prev_colon = false;
+            }
+            proc_macro2::TokenTree::Group(g) => {
+                if let Some(i) = name_in_tokens(g.stream(), names) {
+                    return Some(i);
+                }
+                prev_dot = false;
+                prev_colon = false;
+            }
+            proc_macro2::TokenTree::Punct(p) => {
+                prev_dot = p.as_char() == '.';
+                prev_colon = p.as_char() == ':';
+            }
+            proc_macro2::TokenTree::Literal(_) => {
+                prev_dot = false;
+                prev_colon = false;
+            }
+        }
+    }
+    None
 }

@@ -99,6 +99,7 @@ fn outside_module(name: &str, input: TokenStream) -> TokenStream {
 /// have taken off (`#[new]` on methods, `#[hpy(get)]` on fields), which the compiler would
 /// report as unknown.
 fn refuse(msg: &str, input: TokenStream) -> TokenStream {
+    let msg = diag::in_user_terms(msg.to_owned());
     let input = match syn::parse::<syn::Item>(input.clone()) {
         Ok(syn::Item::Impl(mut im)) => {
             class::strip_method_markers(&mut im);

@@ -9,7 +9,7 @@ use crate::attr::{FunctionOptions, NameOptions};
 use crate::class::{ClassModel, ClassesOutput, ExceptionModel};
 use crate::diag::{Errors, err_spanned};
 use crate::function::FunctionSpec;
-use crate::util::{c_str_lit, crate_path, doc_text, is_ctx_type};
+use crate::util::{c_str_lit, crate_path, doc_text, find_handle_type, is_ctx_type};
 
 /// Which of our attributes an item inside the module carries.
 enum Marker {
@@ -230,6 +230,27 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                 let span = st.expr.span();
                 *st.expr = syn::parse_quote_spanned!(span=> #krate::Global::__listed());
                 user_globals.push(st.ident.clone());
+            }
+            Item::Static(st) if find_handle_type(&st.ty).is_some() => {
+                let seg = find_handle_type(&st.ty).expect("checked");
+                errors.push(err_spanned!(
+                    seg,
+                    "a `static` cannot hold a `{}`: it is valid only during the call that \
+                     received it. Keep a Python object between calls in a `hpy_core::Global` \
+                     (`static {}: Global = Global::new();` here, set with \
+                     `{}.store(ctx, &obj)` and read with `{}.load(ctx)`), or in a `#[class]`'s \
+                     `hpy_core::Field`",
+                    seg.ident,
+                    st.ident,
+                    st.ident,
+                    st.ident
+                ));
+                // A stand-in of the declared type, so that its uses add no errors of their own
+                // (`Sync`, which a handle is not, would be the next one).
+                let ty = &st.ty;
+                let span = st.ty.span();
+                *st.ty = syn::parse_quote_spanned!(span=> #krate::class::__RefusedStatic<#ty>);
+                *st.expr = syn::parse_quote_spanned!(span=> #krate::class::__RefusedStatic::new());
             }
             _ => {}
         }

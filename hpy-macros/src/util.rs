@@ -1,6 +1,7 @@
 //! Small helpers shared by the macros.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
+use syn::spanned::Spanned;
 use syn::{Attribute, Expr, GenericArgument, Lit, LitCStr, Meta, Path, PathArguments, Type};
 
 /// The text of the `///` doc comments (`#[doc = "..."]` attributes), with the one leading
@@ -65,9 +66,14 @@ pub fn crate_path(explicit: Option<&Path>) -> Path {
     if let Some(p) = explicit {
         return p.clone();
     }
-    let name = dependency_name().unwrap_or_else(|| "hpy_core".to_owned());
+    let name = dependency_name_or_default();
     let ident = syn::Ident::new(&name, Span::call_site());
     syn::parse_quote!(::#ident)
+}
+
+/// The name the crate being compiled depends on hpy-core under (`hpy_core` unless renamed).
+pub fn dependency_name_or_default() -> String {
+    dependency_name().unwrap_or_else(|| "hpy_core".to_owned())
 }
 
 /// Reads `$CARGO_MANIFEST_DIR/Cargo.toml` for a dependency on the package `hpy-core` under
@@ -101,6 +107,26 @@ fn dependency_name() -> Option<String> {
         }
     }
     None
+}
+
+/// Rust's numeric types and `bool`, which convert to and from Python's `int`, `float` and
+/// `bool`: what several checks call a single value (not a collection, not text).
+pub const NUMERIC_TYPES: &[&str] = &[
+    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", "f32",
+    "f64", "bool",
+];
+
+/// Where to report a problem with a type: the last segment of a path (`Celsius` in
+/// `super::Celsius`), as a span cannot cover the whole path on stable Rust; else its start.
+pub fn type_span(ty: &Type) -> Span {
+    match ty {
+        Type::Path(tp) => tp
+            .path
+            .segments
+            .last()
+            .map_or_else(|| ty.span(), |s| s.ident.span()),
+        _ => ty.span(),
+    }
 }
 
 /// The same tokens with every span set to `span`, so that a type error in generated code is
@@ -143,13 +169,13 @@ pub fn check_borrowed_type(ty: &Type, what: &str) -> Option<syn::Error> {
     {
         return Some(syn::Error::new_spanned(
             e,
-            format!(
+            crate::diag::in_user_terms(format!(
                 "`{name}` cannot be the error type of an exported function: it does not say \
                  which Python exception to raise, and no conversion into `hpy_core::Error` \
                  can be written for it. Return `hpy_core::Result<T>` and choose the \
                  exception where the error is made: `.map_err(|e| Error::value_error(e.to_string()))?` \
                  (or `type_error`, `runtime_error`, ...)"
-            ),
+            )),
         ));
     }
     if what == "parameter"
@@ -228,8 +254,7 @@ pub fn check_borrowed_type(ty: &Type, what: &str) -> Option<syn::Error> {
                         type_text(&r.elem)
                     ))
                 }
-                "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64"
-                | "u128" | "usize" | "f32" | "f64" | "bool" | "char" => {
+                n if n == "char" || NUMERIC_TYPES.contains(&n) => {
                     Some(format!("`{name}` by value"))
                 }
                 _ => None,
@@ -260,7 +285,7 @@ pub fn check_borrowed_type(ty: &Type, what: &str) -> Option<syn::Error> {
     found.map(|lt| {
         syn::Error::new_spanned(
             lt,
-            format!(
+            crate::diag::in_user_terms(format!(
                 "a handle cannot be `'static`: it is valid only while the call runs. Use the \
                  function's lifetime, as in `fn f<'c>(ctx: Ctx<'c>, x: &Handle<'c>) -> \
                  Handle<'c>`{}; to keep an object between calls, store it in a \
@@ -270,7 +295,7 @@ pub fn check_borrowed_type(ty: &Type, what: &str) -> Option<syn::Error> {
                 } else {
                     ""
                 }
-            ),
+            )),
         )
     })
 }

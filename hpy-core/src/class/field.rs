@@ -2,6 +2,7 @@
 //! `static`): HPy's `HPyField` and `HPyGlobal`.
 
 use core::cell::UnsafeCell;
+use core::marker::PhantomData;
 use core::sync::atomic::{AtomicBool, Ordering};
 
 use crate::err::Result;
@@ -152,9 +153,9 @@ impl Global {
     #[track_caller]
     pub const fn new() -> Global {
         panic!(
-            "declare an `hpy_core::Global` as a `static` at the top level of the \
-             `#[hpy_core::module]` mod, which lists it in the module's definition; to keep an \
-             object in an instance, use `hpy_core::Field`"
+            "declare a `Global` as a `static` at the top level of the \
+             `#[module]` mod, which lists it in the module's definition; to keep an \
+             object in an instance, use `Field`"
         )
     }
 
@@ -202,5 +203,29 @@ impl Global {
                 "this hpy_core::Global was loaded before anything was stored in it",
             )
         })
+    }
+}
+
+/// What the `#[module]` macro turns a `static` holding a handle into, after reporting it: a
+/// `Sync` stand-in that derefs to the declared type, so that the code using the static adds no
+/// errors of its own. It holds no value and is never used at run time (the crate does not
+/// compile).
+#[doc(hidden)]
+pub struct __RefusedStatic<T>(PhantomData<T>);
+
+// SAFETY: the stand-in holds no `T`, and `deref` never hands one out.
+unsafe impl<T> Sync for __RefusedStatic<T> {}
+
+impl<T> __RefusedStatic<T> {
+    #[doc(hidden)]
+    pub const fn new() -> Self {
+        __RefusedStatic(PhantomData)
+    }
+}
+
+impl<T> core::ops::Deref for __RefusedStatic<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        unreachable!("a refused static is never compiled into a crate")
     }
 }

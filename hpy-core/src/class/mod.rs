@@ -32,7 +32,7 @@ mod universal;
 pub use universal::*;
 
 mod field;
-pub use field::{Field, Global};
+pub use field::{__RefusedStatic, Field, Global};
 
 /// A Rust type exported as a Python class. Implemented by `#[hpy_core::class]`; not meant to
 /// be implemented by hand.
@@ -45,8 +45,8 @@ pub use field::{Field, Global};
 /// is written, rather than as a bound of this trait.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a Python class",
-    label = "`{Self}` needs `#[hpy_core::class]`",
-    note = "only structs marked `#[hpy_core::class]` inside a `#[hpy_core::module]` can be borrowed from Python objects (`&{Self}` / `&mut {Self}` parameters)"
+    label = "`{Self}` needs `#[class]`",
+    note = "only structs marked `#[class]` inside a `#[module]` can be borrowed from Python objects (`&{Self}` / `&mut {Self}` parameters)"
 )]
 pub unsafe trait PyClass: Sized + 'static {
     /// The Python name of the class.
@@ -541,8 +541,39 @@ pub fn check_instance<T: PyClass>(obj: &Handle<'_>) -> Result<()> {
 // ---------------------------------------------------------------------------------------------
 // What the macros call.
 
-/// Borrows an argument declared `&T` (or `Option<&T>`), naming the function and parameter in
-/// the `TypeError` when it is not a `T`.
+/// Borrows the arguments declared `&T` or `&mut T` (or `Option` of them), naming the function
+/// and parameter in the `TypeError` when the object is not a `T`. The `#[module]` macro
+/// implements it for each class (there is no blanket impl), and the macros call it through the
+/// trait with the guards as its associated types: a `&T` parameter whose `T` is not a class
+/// is then one error, where the guard's type cannot even be named, rather than one more for
+/// each use of the guard.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a Python class, so a parameter cannot borrow one",
+    label = "`{Self}` needs `#[class]`",
+    note = "only structs marked `#[class]` inside a `#[module]` can be borrowed from Python objects (`&{Self}` / `&mut {Self}` parameters); to convert the argument instead, take `{Self}` by value and implement `FromHandle` for it"
+)]
+pub trait ClassArg<'a, 'c: 'a>: Sized {
+    /// The guard of a `&T` argument.
+    type Ref;
+    /// The guard of a `&mut T` argument.
+    type RefMut;
+    /// Borrows an argument declared `&T` (or `Option<&T>`).
+    fn extract_ref(
+        obj: &'a Handle<'c>,
+        function: &'static str,
+        param: &'static str,
+    ) -> Result<Self::Ref>;
+    /// Borrows an argument declared `&mut T` (or `Option<&mut T>`).
+    fn extract_mut(
+        obj: &'a Handle<'c>,
+        function: &'static str,
+        param: &'static str,
+    ) -> Result<Self::RefMut>;
+}
+
+/// Borrows an argument declared `&T` (or `Option<&T>`): what the `ClassArg` impl the
+/// `#[module]` macro writes for each class calls.
+#[inline(always)]
 pub fn extract_ref<'a, 'c, T: PyClass>(
     obj: &'a Handle<'c>,
     function: &'static str,
@@ -552,6 +583,7 @@ pub fn extract_ref<'a, 'c, T: PyClass>(
 }
 
 /// Borrows an argument declared `&mut T` (see [`extract_ref`]).
+#[inline(always)]
 pub fn extract_mut<'a, 'c, T: PyClass>(
     obj: &'a Handle<'c>,
     function: &'static str,
@@ -952,10 +984,20 @@ pub trait InitSlot {
     fn call<'c>(ctx: Ctx<'c>, slf: &Handle<'c>, args: &RawArgs) -> Result<()>;
 }
 
-/// Compiles only if a `#[class]` field's type `T` is `Send`; the macro calls it for each field.
-#[doc(hidden)]
-#[inline(always)]
-pub const fn assert_field_send<T: Send + ?Sized>() {}
+/// What each field of a `#[class]` must be: `Send`, as the value moves with its Python object
+/// between the threads that run Python code. The macro checks it for each field, through the
+/// trait, so that a field that is not `Send` is reported at its type with this message.
+#[diagnostic::on_unimplemented(
+    message = "a `#[class]` field must be `Send`, and `{Self}` is not",
+    label = "`{Self}` cannot be sent between threads",
+    note = "the value lives inside a Python object, which any thread running Python code may use: use `Arc` rather than `Rc`, `Mutex` or `RwLock` rather than `RefCell`, and keep Python objects in a `Field`"
+)]
+pub trait SendField {
+    /// Names the check (its value is nothing).
+    const CHECKED: () = ();
+}
+
+impl<T: Send + ?Sized> SendField for T {}
 
 // ---------------------------------------------------------------------------------------------
 // Results of special methods.
@@ -963,8 +1005,8 @@ pub const fn assert_field_send<T: Send + ?Sized>() {}
 /// What `#[new]` may return: the value, or `Result` of it.
 #[diagnostic::on_unimplemented(
     message = "`#[new]` must return the new object's value, not `{Self}`",
-    label = "expected `Self` or `Result<Self, E>` (with `E: Into<hpy_core::Error>`)",
-    note = "Python calls `#[new]` to create the object: return the struct's value, or an error"
+    label = "expected `Self` or `Result<Self, E>` (with `E: Into<Error>`)",
+    note = "Python calls `#[new]` to create the object: return the struct's value, or `Result<Self, Error>` to raise an exception instead (a constructor cannot return `None`: return `Err(Error::value_error(...))`)"
 )]
 pub trait NewResult<T> {
     /// Converts into a `Result`.

@@ -4,6 +4,7 @@
 //! cfg of this crate.
 
 use core::cell::UnsafeCell;
+use core::marker::PhantomData;
 use core::panic::AssertUnwindSafe;
 use core::sync::atomic::AtomicIsize;
 #[cfg(hpy_abi = "cpython")]
@@ -215,8 +216,8 @@ pub fn module_exec<'c, M: ModuleExec>(ctx: Ctx<'c>, module: &Handle<'c>) -> Resu
 /// error converts into [`Error`].
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned to Python",
-    label = "the return type must implement `hpy_core::IntoHandle`, or be a `Result<T, E>` with `T: IntoHandle` and `E: Into<hpy_core::Error>`",
-    note = "for a `Result<T, E>`, `E` must convert into `hpy_core::Error`: implement `From<E> for hpy_core::Error`, or return `hpy_core::Result<T>` and use `.map_err(...)`"
+    label = "the return type must implement `IntoHandle`, or be a `Result<T, E>` with `T: IntoHandle` and `E: Into<Error>`",
+    note = "for a `Result<T, E>`, `E` must convert into `Error`: implement `From<E> for Error`, or return `Result<T, Error>` and turn other errors into an `Error` with `.map_err(...)`"
 )]
 pub trait ReturnValue<'c> {
     /// Converts into a new reference.
@@ -244,7 +245,7 @@ impl<'c, T: IntoHandle<'c>, E: Into<Error>> ReturnValue<'c> for core::result::Re
 #[diagnostic::on_unimplemented(
     message = "a `#[module_init]` function returns `()` or `Result<(), E>`, not `{Self}`",
     label = "add attributes with `module.setattr(...)` instead of returning them",
-    note = "`E` must convert into `hpy_core::Error`"
+    note = "`E` must convert into `Error`"
 )]
 pub trait InitResult {
     /// Converts into a `Result`.
@@ -755,6 +756,106 @@ pub fn extract_argument<'a, 'c, T: FromHandle<'a, 'c>>(
     match T::from_handle(h) {
         Ok(v) => Ok(v),
         Err(e) => Err(argument_error(e, function, param)),
+    }
+}
+
+/// What `#[hpy(get)]` needs of a field's type, besides [`CloneField`]: a conversion into a
+/// Python object. The macros call its method through the trait, so that a field type that
+/// does not convert is reported at the field with this trait's message.
+#[diagnostic::on_unimplemented(
+    message = "a `#[hpy(get)]` field of type `{Self}` cannot be converted into a Python object",
+    label = "`{Self}` does not implement `IntoHandle`",
+    note = "expose a field whose type converts (`i64`, `f64`, `bool`, `String`, `Vec<T>`, `Option<T>`, ...), keep a Python object in a `Field`, or write a `#[getter]` method that builds the Python value"
+)]
+pub trait GetField<'c>: Sized {
+    /// Converts the copy an `#[hpy(get)]` getter made.
+    fn convert_field(self, ctx: Ctx<'c>) -> Result<HPy>;
+}
+
+impl<'c, T: IntoHandle<'c>> GetField<'c> for T {
+    #[inline(always)]
+    fn convert_field(self, ctx: Ctx<'c>) -> Result<HPy> {
+        self.into_handle(ctx).map(Handle::into_raw)
+    }
+}
+
+/// What `#[hpy(get)]` needs of a field's type, besides [`GetField`]: the getter converts a
+/// copy of the value, made while the object is borrowed. Checked only for a type that
+/// converts (see [`FieldProbe`]): one that does not is reported once, as not converting.
+#[diagnostic::on_unimplemented(
+    message = "a `#[hpy(get)]` field of type `{Self}` must be `Clone`: the getter converts a copy of it",
+    label = "`{Self}` does not implement `Clone`",
+    note = "derive or implement `Clone` for `{Self}`, or write a `#[getter]` method that converts a borrow of the field"
+)]
+pub trait CloneField: Sized {
+    /// The copy an `#[hpy(get)]` getter converts.
+    fn clone_field(&self) -> Self;
+}
+
+impl<T: Clone> CloneField for T {
+    #[inline(always)]
+    fn clone_field(&self) -> Self {
+        self.clone()
+    }
+}
+
+/// How an `#[hpy(get)]` getter copies its field: `(&FieldProbe::<T>::NEW).copy_field(&v)`
+/// picks [`ConvertibleField`] when `T` converts into a Python object, and requires `Clone`
+/// there; otherwise method lookup falls through to [`UnconvertibleField`], which asks
+/// nothing, so that the field is reported once (by [`GetField`]), not also as not `Clone`.
+pub struct FieldProbe<T>(PhantomData<T>);
+
+impl<T> FieldProbe<T> {
+    /// The probe.
+    pub const NEW: Self = FieldProbe(PhantomData);
+}
+
+/// See [`FieldProbe`]: the copy of a field whose type converts.
+pub trait ConvertibleField<T> {
+    /// A copy of the field.
+    fn copy_field(&self, v: &T) -> T
+    where
+        T: CloneField;
+}
+
+impl<T: for<'c> IntoHandle<'c>> ConvertibleField<T> for FieldProbe<T> {
+    #[inline(always)]
+    fn copy_field(&self, v: &T) -> T
+    where
+        T: CloneField,
+    {
+        v.clone_field()
+    }
+}
+
+/// See [`FieldProbe`]: the stand-in for a field whose type does not convert (which fails to
+/// compile elsewhere, so this never runs).
+pub trait UnconvertibleField<T> {
+    /// Never called: the crate does not compile.
+    fn copy_field(&self, v: &T) -> T;
+}
+
+impl<T> UnconvertibleField<T> for &FieldProbe<T> {
+    fn copy_field(&self, _: &T) -> T {
+        unreachable!("a field that does not convert fails to compile")
+    }
+}
+
+/// What `#[hpy(set)]` needs of a field's type: a conversion from a Python object.
+#[diagnostic::on_unimplemented(
+    message = "a `#[hpy(set)]` field of type `{Self}` cannot be converted from a Python object",
+    label = "`{Self}` does not implement `FromHandle`",
+    note = "expose a field whose type converts (`i64`, `f64`, `bool`, `String`, `Vec<T>`, `Option<T>`, ...), keep a Python object in a `Field`, or write a `#[setter]` method that takes a `&Handle<'c>`"
+)]
+pub trait SetField<'a, 'c>: Sized {
+    /// Converts the value given to an `#[hpy(set)]` setter, naming the attribute in any error.
+    fn extract_field(h: &'a Handle<'c>, function: &'static str) -> Result<Self>;
+}
+
+impl<'a, 'c, T: FromHandle<'a, 'c>> SetField<'a, 'c> for T {
+    #[inline(always)]
+    fn extract_field(h: &'a Handle<'c>, function: &'static str) -> Result<Self> {
+        extract_argument(h, function, "value")
     }
 }
 
