@@ -71,6 +71,16 @@ impl Parse for SigItem {
             }
         } else if look.peek(Ident) {
             let name: Ident = input.parse()?;
+            if input.peek(Token![:]) {
+                let colon: Token![:] = input.parse()?;
+                return Err(syn::Error::new(
+                    colon.span,
+                    format!(
+                        "`signature` lists names (and defaults) only: the types are the Rust \
+                         parameters'. Write `{name}` (or `{name} = default`)"
+                    ),
+                ));
+            }
             let default = if input.peek(Token![=]) {
                 input.parse::<Token![=]>()?;
                 Some(input.parse()?)
@@ -100,6 +110,8 @@ fn no_default(input: ParseStream, what: &str, empty: &str) -> syn::Result<()> {
 #[derive(Clone)]
 pub struct Signature {
     pub items: Vec<SigItem>,
+    /// The `signature` keyword.
+    pub span: proc_macro2::Span,
 }
 
 /// Options of `#[function(...)]`.
@@ -191,13 +203,13 @@ impl FunctionOptions {
                 let look = input.lookahead1();
                 if look.peek(kw::name) {
                     let k: kw::name = input.parse()?;
-                    input.parse::<Token![=]>()?;
+                    crate::attr::expect_value(input, k.span, "name", "\"py_name\"")?;
                     let v: LitStr = parse_str_value(input, "name", "py_name")?;
                     check_identifier(&v, errors);
                     set_once(&mut opts.name, v, "name", k.span, errors);
                 } else if look.peek(kw::signature) {
                     let k: kw::signature = input.parse()?;
-                    input.parse::<Token![=]>()?;
+                    crate::attr::expect_value(input, k.span, "signature", "(a, b=1)")?;
                     if !input.peek(syn::token::Paren) {
                         return Err(input.error(
                             "`signature` takes a parenthesized list, like Python's: \
@@ -211,12 +223,23 @@ impl FunctionOptions {
                     let _ = paren;
                     let sig = Signature {
                         items: items.into_iter().collect(),
+                        span: k.span,
                     };
                     set_once(&mut opts.signature, sig, "signature", k.span, errors);
                 } else if look.peek(kw::text_signature) {
                     let k: kw::text_signature = input.parse()?;
-                    input.parse::<Token![=]>()?;
+                    crate::attr::expect_value(input, k.span, "text_signature", "\"(a, b=1)\"")?;
                     let v: LitStr = parse_str_value(input, "text_signature", "(a, b=1)")?;
+                    let text = v.value();
+                    if !(text.trim_start().starts_with('(') && text.trim_end().ends_with(')')) {
+                        errors.push(syn::Error::new(
+                            v.span(),
+                            format!(
+                                "`text_signature` is the parameter list in parentheses, as \
+                                 `inspect.signature` prints it: write \"({text})\""
+                            ),
+                        ));
+                    }
                     set_once(
                         &mut opts.text_signature,
                         v,
@@ -226,7 +249,7 @@ impl FunctionOptions {
                     );
                 } else if look.peek(Token![crate]) {
                     let k: Token![crate] = input.parse()?;
-                    input.parse::<Token![=]>()?;
+                    crate::attr::expect_value(input, k.span, "crate", "\"::hpy_core\"")?;
                     let p = parse_crate_path(input)?;
                     set_once(&mut opts.krate, p, "crate", k.span, errors);
                 } else {
@@ -258,13 +281,13 @@ impl NameOptions {
                 let look = input.lookahead1();
                 if look.peek(kw::name) {
                     let k: kw::name = input.parse()?;
-                    input.parse::<Token![=]>()?;
+                    crate::attr::expect_value(input, k.span, "name", "\"py_name\"")?;
                     let v: LitStr = parse_str_value(input, "name", "py_name")?;
                     check_identifier(&v, errors);
                     set_once(&mut opts.name, v, "name", k.span, errors);
                 } else if allow_crate && look.peek(Token![crate]) {
                     let k: Token![crate] = input.parse()?;
-                    input.parse::<Token![=]>()?;
+                    crate::attr::expect_value(input, k.span, "crate", "\"::hpy_core\"")?;
                     let p = parse_crate_path(input)?;
                     set_once(&mut opts.krate, p, "crate", k.span, errors);
                 } else {
@@ -288,8 +311,28 @@ impl NameOptions {
     }
 }
 
+/// The `=` after an option that takes a value; without it, the error is at the option's name
+/// (not at the end of the attribute, which the compiler shows as the whole macro) and shows
+/// the form to write.
+pub fn expect_value(
+    input: ParseStream,
+    key: proc_macro2::Span,
+    name: &str,
+    example: &str,
+) -> syn::Result<()> {
+    if input.peek(Token![=]) {
+        input.parse::<Token![=]>()?;
+        Ok(())
+    } else {
+        Err(syn::Error::new(
+            key,
+            format!("`{name}` takes a value: `{name} = {example}`"),
+        ))
+    }
+}
+
 /// Python names must be identifiers.
-fn check_identifier(lit: &LitStr, errors: &mut Errors) {
+pub fn check_identifier(lit: &LitStr, errors: &mut Errors) {
     let v = lit.value();
     let mut chars = v.chars();
     let ok = match chars.next() {

@@ -120,6 +120,11 @@ fn set_flag(
 }
 
 impl ClassModel {
+    /// Whether the struct was refused for having generic or lifetime parameters.
+    pub fn is_generic(&self) -> bool {
+        self.generic
+    }
+
     /// Reads `#[class(...)]` options and the struct; strips the `#[hpy(...)]` field attributes.
     pub fn from_struct(
         args: TokenStream,
@@ -135,8 +140,9 @@ impl ClassModel {
                 let look = input.lookahead1();
                 if look.peek(kw::name) {
                     let k: kw::name = input.parse()?;
-                    input.parse::<Token![=]>()?;
+                    crate::attr::expect_value(input, k.span, "name", "\"py_name\"")?;
                     let v = parse_str_value(input, "name", "PyName")?;
+                    crate::attr::check_identifier(&v, errors);
                     if name.replace(v).is_some() {
                         errors.push(syn::Error::new(
                             k.span,
@@ -145,7 +151,7 @@ impl ClassModel {
                     }
                 } else if look.peek(kw::module) {
                     let k: kw::module = input.parse()?;
-                    input.parse::<Token![=]>()?;
+                    crate::attr::expect_value(input, k.span, "module", "\"package.module\"")?;
                     let v = parse_str_value(input, "module", "package.module")?;
                     if module_name.replace(v).is_some() {
                         errors.push(syn::Error::new(
@@ -233,6 +239,16 @@ impl ClassModel {
                     }
                     if let Some(g) = gc_field(&ident, &f.ty) {
                         gc_fields.push(g);
+                    } else if let Some(seg) = nested_field(&f.ty) {
+                        errors.push(err_spanned!(
+                            seg,
+                            "a `Field` must be a field of the class itself: the object tracks \
+                             each `Field` at its place in the struct, and the garbage collector \
+                             visits only those. One inside a `Vec`, an `Option`, a tuple or an \
+                             array is neither stored nor visited. Declare one `Field` per object \
+                             (it starts empty: no `Option` needed), or keep a Python `list` or \
+                             `dict` in one `Field` for a varying number of objects"
+                        ));
                     }
                     let mut get = false;
                     let mut set = false;
@@ -258,8 +274,14 @@ impl ClassModel {
                                     set_flag(input, &mut set, "set", k.span, errors)?;
                                 } else if look.peek(kw::name) {
                                     let k: kw::name = input.parse()?;
-                                    input.parse::<Token![=]>()?;
+                                    crate::attr::expect_value(
+                                        input,
+                                        k.span,
+                                        "name",
+                                        "\"py_name\"",
+                                    )?;
                                     let v = parse_str_value(input, "name", "py_name")?;
+                                    crate::attr::check_identifier(&v, errors);
                                     if fname.replace(v).is_some() {
                                         errors.push(syn::Error::new(
                                             k.span,
@@ -436,6 +458,9 @@ impl ClassModel {
             match name.as_str() {
                 n if METHOD_MARKERS.contains(&n) => marks.push((name, a)),
                 "pyo3" => errors.push(crate::util::pyo3_attribute(&a)),
+                n if crate::util::OPTIONS_AS_ATTRIBUTES.contains(&n) => {
+                    errors.push(crate::util::option_as_attribute(&a, n))
+                }
                 "hpy" => {
                     let tokens = match &a.meta {
                         syn::Meta::List(l) => l.tokens.clone(),
@@ -458,6 +483,21 @@ impl ClassModel {
             return;
         }
         let rust_name = f.sig.ident.unraw().to_string();
+        // A reference to the class's value: Python needs an object, not a borrow of one.
+        if let syn::ReturnType::Type(_, t) = &f.sig.output
+            && let Type::Reference(r) = &**t
+            && matches!(&*r.elem, Type::Path(tp)
+                if tp.path.segments.last().is_some_and(|s| s.ident == "Self" || s.ident == self.ident))
+        {
+            errors.push(err_spanned!(
+                t,
+                "a method returns a Python object, not a reference to a Rust value: to return \
+                 this object itself, take `slf: Ref<'_, 'c, Self>` and return \
+                 `slf.handle().clone()` (a `Handle<'c>`); to return another object of this \
+                 class, return its value (`Self`), which makes a new Python object"
+            ));
+            return;
+        }
         let class_name = self.py_name.clone();
         let ctx = |kind| FnContext::Method {
             self_ty: Box::new(self_ty.clone()),
@@ -555,8 +595,28 @@ impl ClassModel {
                     syn::Meta::List(l) => match syn::parse2::<Ident>(l.tokens.clone()) {
                         Ok(id) => Some(id.unraw().to_string()),
                         Err(e) => {
-                            errors.push(e);
-                            None
+                            let which = marks[0].0.clone();
+                            match syn::parse2::<LitStr>(l.tokens.clone()) {
+                                Ok(lit) => {
+                                    errors.push(err_spanned!(
+                                        &lit,
+                                        "the property's name goes without quotes: \
+                                         `#[{which}({})]`",
+                                        lit.value()
+                                    ));
+                                    Some(lit.value())
+                                }
+                                Err(_) => {
+                                    errors.push(syn::Error::new(
+                                        e.span(),
+                                        format!(
+                                            "`#[{which}]` takes the property's name, if any: \
+                                             `#[{which}(name)]`"
+                                        ),
+                                    ));
+                                    None
+                                }
+                            }
                         }
                     },
                     _ => None,
@@ -575,7 +635,7 @@ impl ClassModel {
                     }
                 });
                 // A malformed accessor is reported once, here, and not generated.
-                match (check_accessor(f, is_getter, errors), is_getter) {
+                match (check_accessor(f, is_getter, &fopts, errors), is_getter) {
                     (false, _) => {}
                     (true, true) => info.getters.push((name, f.clone())),
                     (true, false) => info.setters.push((name, f.clone())),
@@ -589,8 +649,25 @@ impl ClassModel {
             }
             Some(_) => unreachable!(),
             None if rust_name == "__init__" => {
-                info.init =
-                    FunctionSpec::from_sig(&attrs, &f.sig, &fopts, ctx(MethodKind::Init), errors);
+                if let syn::ReturnType::Type(_, t) = &f.sig.output
+                    && (crate::util::type_text(t).contains("Self")
+                        || crate::util::type_text(t).contains(&self.ident.to_string()))
+                {
+                    errors.push(err_spanned!(
+                        t,
+                        "`__init__` sets up `self`, which already exists, and returns nothing: \
+                         to build the object from the arguments, return it from a `#[new]` \
+                         method instead"
+                    ));
+                } else {
+                    info.init = FunctionSpec::from_sig(
+                        &attrs,
+                        &f.sig,
+                        &fopts,
+                        ctx(MethodKind::Init),
+                        errors,
+                    );
+                }
             }
             None if rust_name == "__call__" => {
                 info.call =
@@ -636,6 +713,42 @@ impl ClassModel {
                          one), not `{t}`"
                     ));
                 }
+                if matches!(rust_name.as_str(), "__len__" | "__hash__")
+                    && let syn::ReturnType::Type(_, ty) = &f.sig.output
+                    && let Some(t) = not_an_integer(ty)
+                {
+                    let (what, fix) = if rust_name == "__len__" {
+                        ("the length", "`usize`")
+                    } else {
+                        ("the hash", "an integer (`u64`, `isize`, ...)")
+                    };
+                    errors.push(err_spanned!(
+                        ty,
+                        "`{rust_name}` returns {what} as {fix}, not `{t}`: Python requires an \
+                         `int` there"
+                    ));
+                }
+                if matches!(rust_name.as_str(), "__repr__" | "__str__")
+                    && let syn::ReturnType::Default = &f.sig.output
+                {
+                    errors.push(err_spanned!(
+                        &f.sig.ident,
+                        "`{rust_name}` must return the text (Python raises `TypeError` for \
+                         `None`): add `-> String` and return `format!(...)`; printing it does \
+                         not count"
+                    ));
+                }
+                if (matches!(
+                    rust_name.as_str(),
+                    "__bool__" | "__contains__" | "__richcmp__"
+                ) || COMPARISONS.iter().any(|(m, _)| *m == rust_name))
+                    && let syn::ReturnType::Default = &f.sig.output
+                {
+                    errors.push(err_spanned!(
+                        &f.sig.ident,
+                        "`{rust_name}` answers yes or no: add `-> bool`"
+                    ));
+                }
                 if matches!(rust_name.as_str(), "__repr__" | "__str__")
                     && let syn::ReturnType::Type(_, ty) = &f.sig.output
                     && let Some(t) = non_string_scalar(ty)
@@ -645,6 +758,11 @@ impl ClassModel {
                         "`{rust_name}` must return a string, and Python refuses `{t}` \
                          there: return `String` (`format!(...)`), `&str` or a `Result` of one"
                     ));
+                }
+                if let syn::ReturnType::Type(_, ty) = &f.sig.output
+                    && let Some(e) = crate::util::check_borrowed_type(ty, "return")
+                {
+                    errors.push(e);
                 }
                 info.specials.push((rust_name, f.clone()));
             }
@@ -755,7 +873,12 @@ impl ClassModel {
             }
             for (attr_name, ident, ty_span) in &info.class_attrs {
                 // Spanned at the const's type: one that does not convert is reported there.
-                let set = quote_spanned! {*ty_span=> __ty.setattr(#attr_name, <#ty>::#ident)};
+                let set = quote_spanned! {*ty_span=>
+                    __ty.setattr(
+                        #attr_name,
+                        &#krate::impl_::ConstantValue::into_constant(<#ty>::#ident, __ctx)?,
+                    )
+                };
                 exec.push(quote! { #set?; });
                 py_names.push((attr_name.clone(), ident.span()));
             }
@@ -1437,6 +1560,14 @@ impl ClassModel {
             } else {
                 (quote!(borrow_self), quote!(keep_ref))
             };
+            // Spanned at the return type: one that is not a `Buffer` is reported there.
+            let into_buffer = respan(
+                quote!(#krate::class::BufferResult::into_buffer(<#ty>::#ident(#(#args),*))),
+                match &f.sig.output {
+                    syn::ReturnType::Type(_, t) => t.span(),
+                    syn::ReturnType::Default => f.sig.ident.span(),
+                },
+            );
             out.items.push(quote! {
                 #[doc(hidden)]
                 #[allow(non_camel_case_types)]
@@ -1447,7 +1578,7 @@ impl ClassModel {
                         // SAFETY: the runtime calls this slot with an instance of the class.
                         #[allow(unused_mut)]
                         let mut __slf = unsafe { #krate::class::#borrow::<#ty>(__a)? };
-                        let __raw = #krate::class::BufferResult::into_buffer(<#ty>::#ident(#(#args),*))?.into_raw();
+                        let __raw = #into_buffer?.into_raw();
                         #krate::class::#keep(__slf);
                         ::core::result::Result::Ok(__raw)
                     }
@@ -1722,6 +1853,32 @@ fn non_string_scalar(ty: &syn::Type) -> Option<String> {
     }
 }
 
+/// A type that is surely not an integer (also inside `Result`): text, a float, a `bool`, a
+/// collection. Its text, for the message.
+fn not_an_integer(ty: &syn::Type) -> Option<String> {
+    let inner = match ty {
+        syn::Type::Reference(r) => &*r.elem,
+        t => t,
+    };
+    let syn::Type::Path(tp) = inner else {
+        return None;
+    };
+    let seg = tp.path.segments.last()?;
+    match seg.ident.to_string().as_str() {
+        "Result" => match &seg.arguments {
+            syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
+                syn::GenericArgument::Type(t) => not_an_integer(t),
+                _ => None,
+            },
+            _ => None,
+        },
+        "String" | "str" | "f32" | "f64" | "bool" | "char" | "Vec" | "Option" | "Handle" => {
+            Some(crate::util::type_text(ty))
+        }
+        _ => None,
+    }
+}
+
 /// Every special method name the `#[methods]` macro gives a meaning to.
 fn supported_specials() -> impl Iterator<Item = &'static str> {
     const OTHERS: &[&str] = &[
@@ -1868,6 +2025,14 @@ fn unsupported_special(ident: &Ident, name: &str) -> syn::Error {
             "only `dict` subclasses use `__missing__`, and a `#[class]` cannot \
                           subclass `dict`"
         }
+        "__traverse__" | "__clear__" => {
+            return err_spanned!(
+                ident,
+                "`{name}` is written for you: the garbage collector visits (and clears) every \
+                 `Field` of the class. Remove the method, and keep each Python object the \
+                 class holds in a `Field`"
+            );
+        }
         "__instancecheck__" | "__subclasscheck__" => {
             "Python looks it up on the metaclass, and a `#[class]` has `type` as its metaclass"
         }
@@ -1885,8 +2050,24 @@ fn takes_mut_self(f: &ImplItemFn) -> bool {
 }
 
 /// Checks the shape of a `#[getter]`/`#[setter]`; whether it is fine.
-fn check_accessor(f: &ImplItemFn, getter: bool, errors: &mut Errors) -> bool {
+fn check_accessor(
+    f: &ImplItemFn,
+    getter: bool,
+    opts: &FunctionOptions,
+    errors: &mut Errors,
+) -> bool {
     let before = errors.len();
+    if let Some(sig) = &opts.signature {
+        errors.push(syn::Error::new(
+            sig.span,
+            format!(
+                "a `#[{}]` has no signature: Python {} the attribute without a call; remove \
+                 `signature = (...)`",
+                if getter { "getter" } else { "setter" },
+                if getter { "reads" } else { "assigns" }
+            ),
+        ));
+    }
     if f.sig.receiver().is_none()
         && !f
             .sig
@@ -1958,6 +2139,37 @@ fn member_type(ty: &Type) -> Option<&'static str> {
 
 fn is_field_type(ty: &Type) -> bool {
     matches!(ty, Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident == "Field"))
+}
+
+/// A `Field` inside the type of a class field (not the field's type itself): `Vec<Field>`,
+/// `Option<Field>`, `[Field; 2]`, `(Field, i64)`...
+fn nested_field(ty: &Type) -> Option<&syn::PathSegment> {
+    fn inside(ty: &Type) -> Option<&syn::PathSegment> {
+        match ty {
+            Type::Path(tp) => tp.path.segments.iter().find_map(|seg| {
+                if seg.ident == "Field" {
+                    return Some(seg);
+                }
+                match &seg.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+                        syn::GenericArgument::Type(t) => inside(t),
+                        _ => None,
+                    }),
+                    _ => None,
+                }
+            }),
+            Type::Tuple(t) => t.elems.iter().find_map(inside),
+            Type::Array(a) => inside(&a.elem),
+            Type::Slice(s) => inside(&s.elem),
+            Type::Paren(p) => inside(&p.elem),
+            Type::Group(g) => inside(&g.elem),
+            _ => None,
+        }
+    }
+    if is_field_type(ty) {
+        return None;
+    }
+    inside(ty)
 }
 
 fn gc_field(ident: &Ident, ty: &Type) -> Option<GcField> {
@@ -2266,13 +2478,13 @@ fn slot_call_inner_op(
     };
     let finish = match finish {
         Finish::Value => quote!(#krate::impl_::ReturnValue::into_raw_result(__ret, __ctx)),
-        Finish::Unit => quote!(#krate::impl_::InitResult::into_result(__ret)),
+        Finish::Unit => quote!(#krate::impl_::UnitResult::into_unit_result(__ret)),
         Finish::Hash => quote!(#krate::class::SlotResult::into_hash(__ret)),
         Finish::Len => quote!(#krate::class::SlotResult::into_len(__ret)),
         Finish::Bool => quote!(#krate::class::SlotResult::into_bool(__ret, __ctx)),
         Finish::Negate => quote!(#krate::class::negate(__ret, __ctx)),
         Finish::InPlace => quote! {
-            #krate::impl_::InitResult::into_result(__ret)?;
+            #krate::impl_::UnitResult::into_unit_result(__ret)?;
             ::core::mem::drop(__slf);
             ::core::result::Result::Ok(__a.clone().into_raw())
         },
@@ -2396,14 +2608,31 @@ impl ExceptionModel {
                 let look = input.lookahead1();
                 if look.peek(kw::base) {
                     let k: kw::base = input.parse()?;
-                    input.parse::<Token![=]>()?;
+                    crate::attr::expect_value(input, k.span, "base", "ValueError")?;
                     if !input.peek(Ident) {
                         return Err(input.error(
                             "`base` takes the name of a built-in exception or of another \
                              `#[exception]` of this module, without quotes: `base = ValueError`",
                         ));
                     }
-                    if base.replace(input.parse()?).is_some() {
+                    // A path (`hpy::Builtin::ValueError`, `super::MyError`) names its last
+                    // segment.
+                    let path: syn::Path = input.parse()?;
+                    let last = path.segments.last().expect("a path has a segment");
+                    let ident = last.ident.clone();
+                    if path.segments.len() > 1 && path.segments.iter().any(|s| s.ident == "Builtin")
+                    {
+                        // `Builtin::ValueError`: the built-in exception.
+                    } else if path.segments.len() > 1 {
+                        errors.push(syn::Error::new_spanned(
+                            &path,
+                            format!(
+                                "`base` takes a name, not a path: the built-in exception or \
+                                 `#[exception]` of this module, as in `base = {ident}`"
+                            ),
+                        ));
+                    }
+                    if base.replace(ident).is_some() {
                         errors.push(syn::Error::new(
                             k.span,
                             "`base` is given more than once; keep one",
@@ -2411,8 +2640,9 @@ impl ExceptionModel {
                     }
                 } else if look.peek(kw::name) {
                     let k: kw::name = input.parse()?;
-                    input.parse::<Token![=]>()?;
+                    crate::attr::expect_value(input, k.span, "name", "\"py_name\"")?;
                     let v = parse_str_value(input, "name", "PyName")?;
+                    crate::attr::check_identifier(&v, errors);
                     if name.replace(v).is_some() {
                         errors.push(syn::Error::new(
                             k.span,

@@ -110,6 +110,8 @@ pub struct FunctionSpec {
     rust_args: Vec<RustArg>,
     convention: Convention,
     return_span: Span,
+    /// `E` of a return type written `Result<T, E>`.
+    error_ty: Option<Type>,
     context: FnContext,
     receiver: Receiver,
     /// The name in messages: `f`, `Point.norm`, `Point`.
@@ -162,7 +164,14 @@ impl FunctionSpec {
                 syn::GenericParam::Lifetime(_) => {}
                 other => errors.push(err_spanned!(
                     other,
-                    "`#[function]` cannot export a generic function: Python needs one concrete function; write a non-generic wrapper"
+                    "{} cannot be generic: Python needs one concrete function; write a \
+                     non-generic {} that calls it with the types it needs",
+                    if kind.is_some() {
+                        "an exported method"
+                    } else {
+                        "a `#[function]`"
+                    },
+                    if kind.is_some() { "method" } else { "wrapper" }
                 )),
             }
         }
@@ -173,7 +182,12 @@ impl FunctionSpec {
         {
             errors.push(err_spanned!(
                 w,
-                "`#[function]` cannot export a generic function"
+                "{} cannot be generic: write a non-generic one that calls it",
+                if kind.is_some() {
+                    "an exported method"
+                } else {
+                    "a `#[function]`"
+                }
             ));
         }
 
@@ -354,10 +368,24 @@ impl FunctionSpec {
             Some(MethodKind::Instance | MethodKind::Init | MethodKind::Call | MethodKind::Next)
         ) && receiver == Receiver::None
         {
-            errors.push(err_spanned!(
-                &sig.ident,
-                "a method needs a receiver: `&self`, `&mut self`, `slf: Ref<'_, 'c, Self>` or `slf: RefMut<'_, 'c, Self>` (or mark it `#[staticmethod]` / `#[classmethod]`)"
-            ));
+            let returns_self = matches!(&sig.output, syn::ReturnType::Type(_, t)
+            if matches!(&**t, Type::Path(tp) if tp.path.segments.last().is_some_and(|s| {
+                s.ident == "Self"
+                    || (s.ident == "Result" && type_text(t).contains("Self"))
+            })));
+            if kind == Some(MethodKind::Instance) && returns_self && sig.ident == "new" {
+                errors.push(err_spanned!(
+                    &sig.ident,
+                    "a constructor is marked `#[new]`: Python calls it for `ClassName(...)`. \
+                     Without the mark, `new` is an ordinary method and needs a receiver \
+                     (`&self`); mark it `#[staticmethod]` to call it as `ClassName.new(...)`"
+                ));
+            } else {
+                errors.push(err_spanned!(
+                    &sig.ident,
+                    "a method needs a receiver: `&self`, `&mut self`, `slf: Ref<'_, 'c, Self>` or `slf: RefMut<'_, 'c, Self>` (or mark it `#[staticmethod]` / `#[classmethod]`)"
+                ));
+            }
         }
         if kind == Some(MethodKind::Class) && receiver != Receiver::Cls {
             errors.push(err_spanned!(
@@ -419,6 +447,10 @@ impl FunctionSpec {
             return_span: match &sig.output {
                 syn::ReturnType::Default => sig.ident.span(),
                 syn::ReturnType::Type(_, ty) => ty.span(),
+            },
+            error_ty: match &sig.output {
+                syn::ReturnType::Type(_, ty) => result_error_type(ty).cloned(),
+                syn::ReturnType::Default => None,
             },
             context,
             receiver,
@@ -903,11 +935,40 @@ impl FunctionSpec {
                 Some(t) => quote!(<_ as #krate::class::NewResult<#t>>::into_new(__ret)),
                 None => quote!(#krate::class::NewResult::into_new(__ret)),
             },
-            Some(MethodKind::Init) => quote!(#krate::impl_::InitResult::into_result(__ret)),
+            Some(MethodKind::Init) => quote!(#krate::impl_::UnitResult::into_unit_result(__ret)),
             Some(MethodKind::Next) => quote!(#krate::class::IterNext::into_next(__ret, __ctx)),
             _ => quote!(#krate::impl_::ReturnValue::into_raw_result(__ret, __ctx)),
         };
-        let convert_return = respan(finish, self.return_span);
+        let convert_return = match (&self.error_ty, self.method_kind()) {
+            // `Result<T, E>`: the value and the error converted apart, each reported at its
+            // own type.
+            (
+                Some(e),
+                None
+                | Some(
+                    MethodKind::Instance
+                    | MethodKind::Static
+                    | MethodKind::Class
+                    | MethodKind::Call,
+                ),
+            ) => {
+                let ok = respan(
+                    quote!(#krate::impl_::ReturnValue::into_raw_result(__v, __ctx)),
+                    self.return_span,
+                );
+                let err = respan(
+                    quote!(<#e as #krate::impl_::ErrorType>::into_error(__e)),
+                    e.span(),
+                );
+                quote! {
+                    match __ret {
+                        ::core::result::Result::Ok(__v) => #ok,
+                        ::core::result::Result::Err(__e) => ::core::result::Result::Err(#err),
+                    }
+                }
+            }
+            _ => respan(finish, self.return_span),
+        };
         quote! {
             #prelude
             #parse
@@ -1040,7 +1101,12 @@ fn apply_signature(
             // Reported, then read as usual so that its parameter is not also "missing".
             errors.push(syn::Error::new(
                 item.span(),
-                "`**kwargs` must be the last entry of the signature",
+                if matches!(item, SigItem::VarKw(_)) {
+                    "a signature has at most one `**kwargs` (all the extra keyword arguments go \
+                     into it), and it comes last"
+                } else {
+                    "`**kwargs` must be the last entry of the signature"
+                },
             ));
         }
         if let (SigItem::Param { .. }, Some((_, n))) = (item, &mut bare_star) {
@@ -1141,6 +1207,17 @@ fn apply_signature(
                                  the body (`let {key} = {key}.unwrap_or(...);`)"
                             ));
                         }
+                        if let Some(Expr::Path(ep)) = default
+                            && ep.path.is_ident("None")
+                            && option_inner(&p.ty).is_none()
+                        {
+                            let t = type_text(&p.ty);
+                            errors.push(err_spanned!(
+                                ep,
+                                "`{key}` defaults to `None`, so its type must be an `Option`: \
+                                 declare `{key}: Option<{t}>`"
+                            ));
+                        }
                         p.kind = state;
                         p.default = default.clone();
                         if state == Kind::PositionalOrKeyword {
@@ -1179,11 +1256,20 @@ fn apply_signature(
         .filter(|(i, _)| !order.contains(i))
         .map(|(_, p)| p)
         .collect();
+    // One unknown entry and one missing parameter: the entry is that parameter by another name.
+    let one_for_one = unknown.len() == 1 && missing.len() == 1;
     for (name, key) in unknown {
-        // A misspelling of a parameter that is missing: say which, and report it once.
+        // A misspelling (or an abbreviation) of a parameter that is missing: say which, and
+        // report it once.
+        let similar = |p: &&Param| {
+            crate::util::is_close_spelling(&key, &p.py_name)
+                || (key.len() >= 2 && p.py_name.starts_with(key.as_str()))
+        };
         let guess = missing
             .iter()
-            .position(|p| crate::util::is_close_spelling(&key, &p.py_name));
+            .position(similar)
+            .map(|i| (i, true))
+            .or_else(|| one_for_one.then_some((0, false)));
         if not_listed.contains(&key) {
             errors.push(err_spanned!(
                 name,
@@ -1193,11 +1279,21 @@ fn apply_signature(
             continue;
         }
         match guess {
-            Some(i) => {
+            Some((i, true)) => {
                 let p = missing.remove(i);
                 errors.push(err_spanned!(
                     name,
                     "`{key}` is not a parameter of this function: did you mean `{}`?",
+                    p.py_name
+                ));
+            }
+            Some((i, false)) => {
+                let p = missing.remove(i);
+                errors.push(err_spanned!(
+                    name,
+                    "`{key}` is not a parameter of this function, and its parameter `{}` is \
+                     not in the signature: write `{}` here",
+                    p.py_name,
                     p.py_name
                 ));
             }
@@ -1310,4 +1406,22 @@ fn name_in_tokens(tokens: TokenStream, names: &[String]) -> Option<Ident> {
         }
     }
     None
+}
+
+/// `E` of a type written `Result<T, E>` (any path ending in `Result` with two type arguments).
+fn result_error_type(ty: &Type) -> Option<&Type> {
+    let Type::Path(tp) = ty else { return None };
+    let seg = tp.path.segments.last()?;
+    if seg.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(a) = &seg.arguments else {
+        return None;
+    };
+    let mut types = a.args.iter().filter_map(|g| match g {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    });
+    let (_, e) = (types.next()?, types.next()?);
+    types.next().is_none().then_some(e)
 }

@@ -199,19 +199,23 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     // Each with the item's `#[cfg(...)]` attributes, which apply to what we generate for it.
     let mut functions: Vec<(String, syn::Ident, proc_macro2::Span, Vec<Attribute>)> = Vec::new();
     let mut constants: Vec<(String, syn::Ident, proc_macro2::Span, Vec<Attribute>)> = Vec::new();
-    let mut inits: Vec<(syn::Ident, Vec<bool>, Vec<Attribute>)> = Vec::new();
+    let mut inits: Vec<(syn::Ident, Vec<bool>, Vec<Attribute>, proc_macro2::Span)> = Vec::new();
     let mut generated = Vec::new();
 
     // Classes first: their impls may come before or after the struct.
     let mut classes: Vec<ClassModel> = Vec::new();
     let mut exceptions: Vec<ExceptionModel> = Vec::new();
     let mut user_globals: Vec<syn::Ident> = Vec::new();
+    // Classes already reported (generic, say): their `#[methods]` are not reported again.
+    let mut refused_classes: Vec<syn::Ident> = Vec::new();
     for it in items.iter_mut() {
         match it {
             Item::Struct(st) => match take_marker(&mut st.attrs) {
                 Some((Marker::Class(args), _, _)) => {
-                    if let Some(c) = ClassModel::from_struct(args, st, &mut errors) {
-                        classes.push(c);
+                    let ident = st.ident.clone();
+                    match ClassModel::from_struct(args, st, &mut errors) {
+                        Some(c) => classes.push(c),
+                        None => refused_classes.push(ident),
                     }
                 }
                 Some((Marker::Exception(args), _, _)) => {
@@ -222,7 +226,33 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                 Some((m, _, tokens)) => {
                     errors.push(syn::Error::new_spanned(tokens, misplaced(&m, "a struct")))
                 }
-                None => {}
+                None => {
+                    // Field options on a struct that is not a class (a forgotten `#[class]`;
+                    // PyO3's `#[pyclass]` is refused by its own macro, which removes them).
+                    let mut reported = st.attrs.iter().any(|a| {
+                        a.path()
+                            .segments
+                            .last()
+                            .is_some_and(|s| s.ident == "pyclass")
+                    });
+                    for f in st.fields.iter_mut() {
+                        f.attrs.retain(|a| {
+                            if !a.path().is_ident("hpy") {
+                                return true;
+                            }
+                            if !reported {
+                                errors.push(err_spanned!(
+                                    a,
+                                    "`#[hpy(...)]` on a field only has a meaning in a \
+                                     `#[class]`: mark the struct `{}` with `#[hpy_core::class]`",
+                                    st.ident
+                                ));
+                                reported = true;
+                            }
+                            false
+                        });
+                    }
+                }
             },
             Item::Static(st) if is_global_type(&st.ty) => {
                 // The module lists this global in its definition; `Global::new()` refuses, at
@@ -279,8 +309,18 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                         syn::Type::Path(tp) => tp.path.get_ident().cloned(),
                         _ => None,
                     };
+                    // A class already reported (a generic one, say): its `#[methods]` are not
+                    // reported again.
+                    let refused = match &*im.self_ty {
+                        syn::Type::Path(tp) => tp.path.segments.last().is_some_and(|s| {
+                            refused_classes.contains(&s.ident)
+                                || classes.iter().any(|c| c.ident == s.ident && c.is_generic())
+                        }),
+                        _ => false,
+                    };
                     match target.and_then(|t| classes.iter_mut().find(|c| c.ident == t)) {
                         Some(c) => c.add_impl(im, &mut errors),
+                        None if refused => crate::class::strip_method_markers(im),
                         None => {
                             errors.push(err_spanned!(
                                 &im.self_ty,
@@ -320,6 +360,12 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                             errors.push(crate::util::pyo3_attribute(a));
                             return false;
                         }
+                        if let Some(n) = a.path().get_ident().map(|i| i.to_string())
+                            && crate::util::OPTIONS_AS_ATTRIBUTES.contains(&n.as_str())
+                        {
+                            errors.push(crate::util::option_as_attribute(a, &n));
+                            return false;
+                        }
                         let stray = a.path().is_ident("hpy");
                         if stray {
                             errors.push(syn::Error::new_spanned(
@@ -353,7 +399,11 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                         ));
                     }
                     if let Some(is_ctx) = check_init_signature(&f.sig, &mut errors) {
-                        inits.push((f.sig.ident.clone(), is_ctx, cfg_attrs(&f.attrs)));
+                        let ret_span = match &f.sig.output {
+                            syn::ReturnType::Type(_, t) => t.span(),
+                            syn::ReturnType::Default => f.sig.ident.span(),
+                        };
+                        inits.push((f.sig.ident.clone(), is_ctx, cfg_attrs(&f.attrs), ret_span));
                     }
                 }
                 Some((m, _, tokens)) => {
@@ -455,14 +505,21 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     let exec_ty = format_ident!("__HpyModuleExec");
     let const_adds = constants.iter().map(|(name, ident, ty_span, cfgs)| {
         // Spanned at the const's type: one that does not convert is reported there.
-        let set = quote::quote_spanned! {*ty_span=> __module.setattr(#name, #ident)};
+        let set = quote::quote_spanned! {*ty_span=>
+            __module.setattr(#name, &#krate::impl_::ConstantValue::into_constant(#ident, __ctx)?)
+        };
         quote! { #(#cfgs)* #set?; }
     });
-    let init_calls = inits.iter().map(|(ident, is_ctx, cfgs)| {
+    let init_calls = inits.iter().map(|(ident, is_ctx, cfgs, ret_span)| {
         let args = is_ctx
             .iter()
             .map(|c| if *c { quote!(__ctx) } else { quote!(__module) });
-        quote! { #(#cfgs)* #krate::impl_::InitResult::into_result(#ident(#(#args),*))?; }
+        // Spanned at the return type: one that is not `()` or `Result<()>` is reported there.
+        let call = crate::util::respan(
+            quote!(#krate::impl_::InitResult::into_result(#ident(#(#args),*))),
+            *ret_span,
+        );
+        quote! { #(#cfgs)* #call?; }
     });
     // One `Option<MethodDef>` per function: `None` where its `#[cfg]` removes it.
     let mut fn_defs = Vec::new();

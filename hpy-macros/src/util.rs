@@ -534,6 +534,29 @@ pub fn pyo3_attribute(a: &syn::Attribute) -> syn::Error {
     )
 }
 
+/// The options of a function or method that users write as attributes of their own (as in
+/// older PyO3: `#[args(...)]`, `#[text_signature = "..."]`).
+pub const OPTIONS_AS_ATTRIBUTES: &[&str] = &["signature", "args", "text_signature", "name"];
+
+/// `#[signature = (...)]` and the like ([`OPTIONS_AS_ATTRIBUTES`]): says where the option goes.
+pub fn option_as_attribute(a: &syn::Attribute, name: &str) -> syn::Error {
+    let (what, example) = match name {
+        "name" => ("`name`", "name = \"...\""),
+        "text_signature" => (
+            "the signature (`__text_signature__` is derived from it)",
+            "signature = (...)",
+        ),
+        _ => ("`signature`", "signature = (...)"),
+    };
+    syn::Error::new_spanned(
+        a.path(),
+        format!(
+            "`#[{name}]` is not an attribute here: {what} is an option, written \
+             `#[hpy({example})]` on a method and `#[function({example})]` on a function"
+        ),
+    )
+}
+
 /// A collection type (`Vec`, `HashMap`, ...) with a reference among its item types (directly
 /// or in a tuple item): its name and the reference.
 fn collection_of_references(ty: &Type) -> Option<(String, &Type)> {

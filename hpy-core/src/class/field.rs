@@ -18,7 +18,10 @@ use crate::handle::{Ctx, Handle};
 /// same on [`RefMut`](super::RefMut)).
 ///
 /// A `Field` starts empty ([`Field::new`], also its `Default`). A class holding Python
-/// objects must use `Field` (a `Handle` cannot be stored: it is tied to one call).
+/// objects must use `Field` (a `Handle` cannot be stored: it is tied to one call). Each
+/// `Field` is a field of the struct itself: one inside a `Vec`, an `Option` or an array would
+/// not be where the object tracks it, and `#[class]` refuses it. For a varying number of
+/// objects, keep a Python `list` or `dict` in one `Field`.
 #[repr(transparent)]
 pub struct Field(pub(crate) UnsafeCell<HPyField>);
 

@@ -1287,6 +1287,11 @@ pub struct RawBuffer {
 }
 
 /// What `__getbuffer__` may return: a [`Buffer`] or a `Result` of one.
+#[diagnostic::on_unimplemented(
+    message = "`__getbuffer__` returns a `Buffer`, not `{Self}`",
+    label = "wrap the memory in a `Buffer`: `Buffer::new(&self.data)` (read-only), `Buffer::writable(&mut self.data)`, or a `Result` of one",
+    note = "the `Buffer` describes the memory to Python (item type, length, whether it is writable)"
+)]
 pub trait BufferResult<'a> {
     /// The buffer, or the error.
     fn into_buffer(self) -> Result<Buffer<'a>>;

@@ -241,6 +241,46 @@ impl<'c, T: IntoHandle<'c>, E: Into<Error>> ReturnValue<'c> for core::result::Re
     }
 }
 
+/// The error type of an exported function returning `Result<T, E>`: the macros convert the
+/// error through this trait, at `E`, so that an error type that does not convert is reported
+/// there, by name.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the error type of an exported function: it does not convert into `Error`",
+    label = "no `From<{Self}>` for `Error`",
+    note = "implement `From<{Self}> for Error` (choosing the Python exception, e.g. `Error::value_error(e.to_string())`), or return `Result<T, Error>` and convert with `.map_err(...)` where the error is made"
+)]
+pub trait ErrorType {
+    /// Converts the error.
+    fn into_error(self) -> Error;
+}
+
+impl<E: Into<Error>> ErrorType for E {
+    #[inline(always)]
+    fn into_error(self) -> Error {
+        self.into()
+    }
+}
+
+/// What a `#[constant]` of a module or a `#[classattr]` of a class may be: a value that
+/// converts into a Python object. The macros convert it through the trait, at the const's
+/// type, so that one that does not convert is reported there with this message.
+#[diagnostic::on_unimplemented(
+    message = "a `#[constant]` or `#[classattr]` of type `{Self}` cannot be converted into a Python object",
+    label = "`{Self}` does not implement `IntoHandle`",
+    note = "give the const a type that converts (`i64`, `f64`, `bool`, `&str`, a tuple of them, ...), or add the attribute in `#[module_init]` with `module.setattr(name, value)`, converting it there"
+)]
+pub trait ConstantValue<'c>: Sized {
+    /// The Python object of the value.
+    fn into_constant(self, ctx: Ctx<'c>) -> Result<Handle<'c>>;
+}
+
+impl<'c, T: IntoHandle<'c>> ConstantValue<'c> for T {
+    #[inline(always)]
+    fn into_constant(self, ctx: Ctx<'c>) -> Result<Handle<'c>> {
+        self.into_handle(ctx)
+    }
+}
+
 /// What a `#[module_init]` function may return: `()` or `Result<(), E>`.
 #[diagnostic::on_unimplemented(
     message = "a `#[module_init]` function returns `()` or `Result<(), E>`, not `{Self}`",
@@ -260,6 +300,32 @@ impl InitResult for () {
 
 impl<E: Into<Error>> InitResult for core::result::Result<(), E> {
     fn into_result(self) -> Result<()> {
+        self.map_err(Into::into)
+    }
+}
+
+/// What a method whose result Python ignores may return: a setter, `__init__`,
+/// `__setitem__`/`__delitem__` and the in-place operators return `()` or `Result<(), E>`.
+#[diagnostic::on_unimplemented(
+    message = "this method returns nothing (`()`) or `Result<(), E>`, not `{Self}`",
+    label = "Python ignores what it returns: remove the return type, or return `Result<(), Error>` to raise an exception",
+    note = "setters, `__init__`, `__setitem__`, `__delitem__` and in-place operators (`__iadd__`, ...) change `self` and return nothing"
+)]
+pub trait UnitResult {
+    /// Converts into a `Result`.
+    fn into_unit_result(self) -> Result<()>;
+}
+
+impl UnitResult for () {
+    #[inline(always)]
+    fn into_unit_result(self) -> Result<()> {
+        Ok(())
+    }
+}
+
+impl<E: Into<Error>> UnitResult for core::result::Result<(), E> {
+    #[inline(always)]
+    fn into_unit_result(self) -> Result<()> {
         self.map_err(Into::into)
     }
 }
@@ -792,7 +858,9 @@ pub trait CloneField: Sized {
     fn clone_field(&self) -> Self;
 }
 
-impl<T: Clone> CloneField for T {
+// (Also asking `IntoHandle`, which a reference to a class does not have, keeps the compiler
+// from suggesting to "borrow" the field's type.)
+impl<T: Clone + for<'c> IntoHandle<'c>> CloneField for T {
     #[inline(always)]
     fn clone_field(&self) -> Self {
         self.clone()

@@ -149,6 +149,24 @@ pub mod hygiene {
             cls.call(&no_args)
         }
 
+        /// A class attribute.
+        #[classattr]
+        const ORIGIN: f64 = 0.0;
+
+        /// Takes another instance by reference, and one that may be missing.
+        fn dist(&self, other: &Thing, base: ::core::option::Option<&Thing>) -> f64 {
+            let b = match base {
+                ::core::option::Option::Some(t) => t.x,
+                ::core::option::Option::None => 0.0,
+            };
+            (self.x - other.x).abs() + b
+        }
+
+        /// Returns `Result<T, E>` with the error type written out.
+        fn checked(&self) -> ::core::result::Result<f64, Error> {
+            ::core::result::Result::Ok(self.x)
+        }
+
         /// Raises the module's exception.
         fn bad(&self) -> Result<()> {
             Err(BadThing::new_err("bad"))
