@@ -1835,17 +1835,13 @@ fn returns_unit(ty: &syn::Type) -> bool {
 }
 
 fn non_string_scalar(ty: &syn::Type) -> Option<String> {
+    if let Some(t) = crate::util::result_ok_type(ty).or_else(|| crate::util::option_inner(ty)) {
+        return non_string_scalar(t);
+    }
     let syn::Type::Path(tp) = ty else { return None };
     let seg = tp.path.segments.last()?;
     let name = seg.ident.to_string();
     match name.as_str() {
-        "Result" | "Option" => match &seg.arguments {
-            syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
-                syn::GenericArgument::Type(t) => non_string_scalar(t),
-                _ => None,
-            },
-            _ => None,
-        },
         n if n == "Vec" || crate::util::NUMERIC_TYPES.contains(&n) => {
             Some(crate::util::type_text(ty))
         }
@@ -1860,18 +1856,14 @@ fn not_an_integer(ty: &syn::Type) -> Option<String> {
         syn::Type::Reference(r) => &*r.elem,
         t => t,
     };
+    if let Some(t) = crate::util::result_ok_type(inner) {
+        return not_an_integer(t);
+    }
     let syn::Type::Path(tp) = inner else {
         return None;
     };
     let seg = tp.path.segments.last()?;
     match seg.ident.to_string().as_str() {
-        "Result" => match &seg.arguments {
-            syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
-                syn::GenericArgument::Type(t) => not_an_integer(t),
-                _ => None,
-            },
-            _ => None,
-        },
         "String" | "str" | "f32" | "f64" | "bool" | "char" | "Vec" | "Option" | "Handle" => {
             Some(crate::util::type_text(ty))
         }
@@ -2144,32 +2136,10 @@ fn is_field_type(ty: &Type) -> bool {
 /// A `Field` inside the type of a class field (not the field's type itself): `Vec<Field>`,
 /// `Option<Field>`, `[Field; 2]`, `(Field, i64)`...
 fn nested_field(ty: &Type) -> Option<&syn::PathSegment> {
-    fn inside(ty: &Type) -> Option<&syn::PathSegment> {
-        match ty {
-            Type::Path(tp) => tp.path.segments.iter().find_map(|seg| {
-                if seg.ident == "Field" {
-                    return Some(seg);
-                }
-                match &seg.arguments {
-                    syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
-                        syn::GenericArgument::Type(t) => inside(t),
-                        _ => None,
-                    }),
-                    _ => None,
-                }
-            }),
-            Type::Tuple(t) => t.elems.iter().find_map(inside),
-            Type::Array(a) => inside(&a.elem),
-            Type::Slice(s) => inside(&s.elem),
-            Type::Paren(p) => inside(&p.elem),
-            Type::Group(g) => inside(&g.elem),
-            _ => None,
-        }
-    }
     if is_field_type(ty) {
         return None;
     }
-    inside(ty)
+    crate::util::find_segment(ty, &|id| id == "Field")
 }
 
 fn gc_field(ident: &Ident, ty: &Type) -> Option<GcField> {

@@ -449,7 +449,7 @@ impl FunctionSpec {
                 syn::ReturnType::Type(_, ty) => ty.span(),
             },
             error_ty: match &sig.output {
-                syn::ReturnType::Type(_, ty) => result_error_type(ty).cloned(),
+                syn::ReturnType::Type(_, ty) => crate::util::result_error_type(ty).cloned(),
                 syn::ReturnType::Default => None,
             },
             context,
@@ -1406,22 +1406,4 @@ fn name_in_tokens(tokens: TokenStream, names: &[String]) -> Option<Ident> {
         }
     }
     None
-}
-
-/// `E` of a type written `Result<T, E>` (any path ending in `Result` with two type arguments).
-fn result_error_type(ty: &Type) -> Option<&Type> {
-    let Type::Path(tp) = ty else { return None };
-    let seg = tp.path.segments.last()?;
-    if seg.ident != "Result" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(a) = &seg.arguments else {
-        return None;
-    };
-    let mut types = a.args.iter().filter_map(|g| match g {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    });
-    let (_, e) = (types.next()?, types.next()?);
-    types.next().is_none().then_some(e)
 }

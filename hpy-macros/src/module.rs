@@ -206,16 +206,12 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     let mut classes: Vec<ClassModel> = Vec::new();
     let mut exceptions: Vec<ExceptionModel> = Vec::new();
     let mut user_globals: Vec<syn::Ident> = Vec::new();
-    // Classes already reported (generic, say): their `#[methods]` are not reported again.
-    let mut refused_classes: Vec<syn::Ident> = Vec::new();
     for it in items.iter_mut() {
         match it {
             Item::Struct(st) => match take_marker(&mut st.attrs) {
                 Some((Marker::Class(args), _, _)) => {
-                    let ident = st.ident.clone();
-                    match ClassModel::from_struct(args, st, &mut errors) {
-                        Some(c) => classes.push(c),
-                        None => refused_classes.push(ident),
+                    if let Some(c) = ClassModel::from_struct(args, st, &mut errors) {
+                        classes.push(c);
                     }
                 }
                 Some((Marker::Exception(args), _, _)) => {
@@ -313,8 +309,7 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                     // reported again.
                     let refused = match &*im.self_ty {
                         syn::Type::Path(tp) => tp.path.segments.last().is_some_and(|s| {
-                            refused_classes.contains(&s.ident)
-                                || classes.iter().any(|c| c.ident == s.ident && c.is_generic())
+                            classes.iter().any(|c| c.ident == s.ident && c.is_generic())
                         }),
                         _ => false,
                     };

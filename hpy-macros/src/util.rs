@@ -45,18 +45,36 @@ pub fn is_ctx_type(ty: &Type) -> bool {
 
 /// `T` for a type spelled `Option<T>`.
 pub fn option_inner(ty: &Type) -> Option<&Type> {
+    type_arguments(ty, "Option").and_then(|mut t| t.next())
+}
+
+/// `T` for a type spelled `Result<T>` or `Result<T, E>`.
+pub fn result_ok_type(ty: &Type) -> Option<&Type> {
+    type_arguments(ty, "Result").and_then(|mut t| t.next())
+}
+
+/// `E` for a type spelled `Result<T, E>` (any path ending in `Result` with two type
+/// arguments).
+pub fn result_error_type(ty: &Type) -> Option<&Type> {
+    let mut types = type_arguments(ty, "Result")?;
+    let (_, e) = (types.next()?, types.next()?);
+    types.next().is_none().then_some(e)
+}
+
+/// The type arguments of a path type whose last segment is `name` (`Option`, `Result`).
+fn type_arguments<'a>(ty: &'a Type, name: &str) -> Option<impl Iterator<Item = &'a Type>> {
     let Type::Path(tp) = ty else { return None };
     let last = tp.path.segments.last()?;
-    if last.ident != "Option" {
+    if last.ident != name {
         return None;
     }
     let PathArguments::AngleBracketed(args) = &last.arguments else {
         return None;
     };
-    match args.args.first()? {
+    Some(args.args.iter().filter_map(|a| match a {
         GenericArgument::Type(t) => Some(t),
         _ => None,
-    }
+    }))
 }
 
 /// The path to hpy-core in the crate being compiled: the `crate = "..."` option if given, else
@@ -352,30 +370,36 @@ fn names_handle(ty: &Type) -> bool {
 
 /// The first `Handle` or `Ctx` named anywhere inside `ty` (a type a `#[class]` cannot store).
 pub fn find_handle_type(ty: &Type) -> Option<&syn::PathSegment> {
+    find_segment(ty, &|id| id == "Handle" || id == "Ctx")
+}
+
+/// The first path segment anywhere inside `ty` (itself, a type argument, a tuple item, an
+/// array or slice element, a referenced type) whose name satisfies `wanted`.
+pub fn find_segment<'a>(
+    ty: &'a Type,
+    wanted: &dyn Fn(&syn::Ident) -> bool,
+) -> Option<&'a syn::PathSegment> {
     match ty {
-        Type::Reference(r) => find_handle_type(&r.elem),
-        Type::Path(tp) => {
-            for seg in &tp.path.segments {
-                if seg.ident == "Handle" || seg.ident == "Ctx" {
-                    return Some(seg);
-                }
-                if let syn::PathArguments::AngleBracketed(args) = &seg.arguments {
-                    for a in &args.args {
-                        if let syn::GenericArgument::Type(t) = a
-                            && let Some(s) = find_handle_type(t)
-                        {
-                            return Some(s);
-                        }
-                    }
-                }
+        Type::Reference(r) => find_segment(&r.elem, wanted),
+        Type::Path(tp) => tp.path.segments.iter().find_map(|seg| {
+            if wanted(&seg.ident) {
+                return Some(seg);
             }
-            None
-        }
-        Type::Tuple(t) => t.elems.iter().find_map(find_handle_type),
-        Type::Slice(s) => find_handle_type(&s.elem),
-        Type::Array(a) => find_handle_type(&a.elem),
-        Type::Paren(p) => find_handle_type(&p.elem),
-        Type::Group(g) => find_handle_type(&g.elem),
+            match &seg.arguments {
+                syn::PathArguments::AngleBracketed(args) => {
+                    args.args.iter().find_map(|a| match a {
+                        syn::GenericArgument::Type(t) => find_segment(t, wanted),
+                        _ => None,
+                    })
+                }
+                _ => None,
+            }
+        }),
+        Type::Tuple(t) => t.elems.iter().find_map(|e| find_segment(e, wanted)),
+        Type::Slice(s) => find_segment(&s.elem, wanted),
+        Type::Array(a) => find_segment(&a.elem, wanted),
+        Type::Paren(p) => find_segment(&p.elem, wanted),
+        Type::Group(g) => find_segment(&g.elem, wanted),
         _ => None,
     }
 }
@@ -472,19 +496,7 @@ pub fn is_handle_ref(ty: &Type) -> bool {
 /// convert into `hpy_core::Error` (`String`, `&str`, `Box<dyn Error>`, `anyhow::Error`), and
 /// how to name it.
 fn foreign_error_type(ty: &Type) -> Option<(&Type, String)> {
-    let Type::Path(tp) = ty else { return None };
-    let seg = tp.path.segments.last()?;
-    if seg.ident != "Result" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &seg.arguments else {
-        return None;
-    };
-    let mut types = args.args.iter().filter_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t),
-        _ => None,
-    });
-    let (_, e) = (types.next()?, types.next()?);
+    let e = result_error_type(ty)?;
     let name = match e {
         Type::Path(p) if p.qself.is_none() => {
             let names: Vec<String> = p

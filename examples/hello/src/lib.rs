@@ -182,6 +182,12 @@ pub mod hello {
         Err(Error::value_error(msg))
     }
 
+    /// Parses a decimal integer (the standard library's error, as ValueError).
+    #[hpy::function]
+    fn parse_decimal(text: &str) -> std::result::Result<i64, std::num::ParseIntError> {
+        text.trim().parse()
+    }
+
     /// Raises the built-in exception named by `kind`.
     #[hpy::function]
     fn raise_kind(kind: &str) -> Result<()> {

@@ -1102,6 +1102,16 @@ def test_container_mutated_during_conversion_does_not_crash():
 # Errors.
 
 
+def test_result_with_a_foreign_error_type():
+    # `Result<i64, ParseIntError>`: the value and the error are converted apart (the error
+    # through `From<ParseIntError> for Error`, which raises ValueError).
+    assert hello.parse_decimal(" 42 ") == 42
+    assert hello.parse_decimal("-7") == -7
+    raises_repeatedly(ValueError, hello.parse_decimal, "4x2", message="invalid digit found in string")
+    raises_repeatedly(ValueError, hello.parse_decimal, "", message="cannot parse integer from empty string")
+    raises_repeatedly(TypeError, hello.parse_decimal, 4, message="parse_decimal() argument 'text': expected str, got int")
+
+
 def test_fail():
     exc = raises_repeatedly(ValueError, hello.fail, "boom", message="boom")
     assert exc.args == ("boom",)
