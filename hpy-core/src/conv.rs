@@ -45,7 +45,7 @@ mod collections;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be converted from a Python object",
     label = "this parameter's type does not implement `FromHandle`",
-    note = "take `&Handle<'c>` to receive any Python object; if `{Self}` is a `#[class]`, borrow it (`&{Self}` or `&mut {Self}`) instead of taking it by value; or implement `FromHandle` for `{Self}`"
+    note = "take `&Handle<'c>` to receive any Python object; a `#[class]` is borrowed (`&T` or `&mut T`), not taken by value; or implement `FromHandle` for the type"
 )]
 pub trait FromHandle<'a, 'c>: Sized {
     /// What the conversion expects, as a Python programmer would say it (`"int"`, `"str"`,

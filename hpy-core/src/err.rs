@@ -73,7 +73,8 @@ enum Repr {
     /// An exception to raise when the error reaches Python.
     Lazy {
         ty: ExceptionType,
-        msg: Cow<'static, str>,
+        /// `None`: raised with no arguments (`raise ParseError`).
+        msg: Option<Cow<'static, str>>,
         cause: Option<Error>,
     },
     /// The exception is already set in the interpreter.
@@ -247,11 +248,11 @@ impl Error {
     /// An exception of a built-in type with a message.
     #[inline]
     pub fn new(ty: Builtin, msg: impl Into<Cow<'static, str>>) -> Error {
-        Error::lazy(ExceptionType::Builtin(ty), msg.into())
+        Error::lazy(ExceptionType::Builtin(ty), Some(msg.into()))
     }
 
     #[inline]
-    fn lazy(ty: ExceptionType, msg: Cow<'static, str>) -> Error {
+    fn lazy(ty: ExceptionType, msg: Option<Cow<'static, str>>) -> Error {
         Error {
             repr: Box::new(Repr::Lazy {
                 ty,
@@ -268,7 +269,21 @@ impl Error {
         ty: &'static dyn StaticExceptionType,
         msg: impl Into<Cow<'static, str>>,
     ) -> Error {
-        Error::lazy(ExceptionType::Static(ty), msg.into())
+        Error::lazy(ExceptionType::Static(ty), Some(msg.into()))
+    }
+
+    /// An exception of type `ty` raised with no arguments, like Python's `raise ValueError`:
+    /// its `args` is `()` and `str()` of it is empty. An `#[exception]` struct converts into
+    /// one (`Err(ParseError.into())`, or `Err(ParseError)?`).
+    ///
+    /// ```
+    /// use hpy_core::{Builtin, Error, ExceptionType};
+    /// let e = Error::without_message(ExceptionType::Builtin(Builtin::StopIteration));
+    /// assert_eq!(e.to_string(), "StopIteration");
+    /// assert_eq!(e.message(), Some(""));
+    /// ```
+    pub fn without_message(ty: ExceptionType) -> Error {
+        Error::lazy(ty, None)
     }
 
     /// Raises `ty(msg)` now and returns the (pending) error: the general constructor for an
@@ -408,7 +423,7 @@ impl Error {
     }
 
     pub(crate) fn panic(msg: String) -> Error {
-        Error::lazy(ExceptionType::Panic, msg.into())
+        Error::lazy(ExceptionType::Panic, Some(msg.into()))
     }
 
     /// Whether this error reports an exception Python raised (still pending in the
@@ -431,10 +446,11 @@ impl Error {
         self.exception_type() == Some(ExceptionType::Builtin(ty))
     }
 
-    /// The message of an error made in Rust; `None` for a pending Python exception.
+    /// The message of an error made in Rust (empty for one [without a
+    /// message](Self::without_message)); `None` for a pending Python exception.
     pub fn message(&self) -> Option<&str> {
         match &*self.repr {
-            Repr::Lazy { msg, .. } => Some(msg),
+            Repr::Lazy { msg, .. } => Some(msg.as_deref().unwrap_or("")),
             Repr::Pending { .. } => None,
         }
     }
@@ -450,7 +466,8 @@ impl Error {
     /// pending Python exception is left as it is).
     pub fn with_prefix(mut self, prefix: impl fmt::Display) -> Error {
         if let Repr::Lazy { msg, .. } = &mut *self.repr {
-            *msg = Cow::Owned(format!("{prefix}{msg}"));
+            let rest = msg.as_deref().unwrap_or("");
+            *msg = Some(Cow::Owned(format!("{prefix}{rest}")));
         }
         self
     }
@@ -539,7 +556,7 @@ impl Error {
             Repr::Lazy { ty, msg, cause } => {
                 // The cause first: it may be the pending exception.
                 let cause = cause.and_then(|c| cause_object(ctx, c));
-                let exc = match instantiate(ctx, ty, &msg) {
+                let exc = match instantiate(ctx, ty, msg.as_deref()) {
                     Ok(exc) => exc,
                     Err(e) => return e.fetch(ctx),
                 };
@@ -607,7 +624,7 @@ impl Error {
             }
             Repr::Lazy {
                 ty: ExceptionType::Builtin(bt),
-                msg,
+                msg: Some(msg),
                 cause: None,
             } if !needs_unicode_args(bt) => {
                 // The common case: no object to make, one context call when the message is
@@ -703,8 +720,15 @@ fn needs_unicode_args(bt: Builtin) -> bool {
 /// `ty(msg)`. The `UnicodeError` subclasses take the data that failed, its position and a
 /// reason (`UnicodeDecodeError('utf-8', b'', 0, 0, msg)`); an error made in Rust has only a
 /// message, which becomes the reason.
-fn instantiate<'c>(ctx: Ctx<'c>, ty: ExceptionType, msg: &str) -> Result<Handle<'c>> {
+fn instantiate<'c>(ctx: Ctx<'c>, ty: ExceptionType, msg: Option<&str>) -> Result<Handle<'c>> {
     let t = ty.load(ctx)?;
+    // (Without a message, `ty()`; the `UnicodeError` subclasses need their arguments anyway.)
+    let unicode = matches!(ty, ExceptionType::Builtin(b) if needs_unicode_args(b));
+    let msg = match msg {
+        Some(msg) => msg,
+        None if unicode => "",
+        None => return t.call(()),
+    };
     match ty {
         ExceptionType::Builtin(Builtin::UnicodeDecodeError) => {
             t.call(("utf-8", ctx.bytes(b"")?, 0, 0, msg))
@@ -794,7 +818,10 @@ fn format_exception(exc: &Handle<'_>) -> String {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &*self.repr {
-            Repr::Lazy { ty, msg, .. } => write!(f, "{}: {msg}", ty.name()),
+            Repr::Lazy { ty, msg: None, .. } => f.write_str(ty.name()),
+            Repr::Lazy {
+                ty, msg: Some(msg), ..
+            } => write!(f, "{}: {msg}", ty.name()),
             Repr::Pending { .. } => f.write_str(
                 "<a Python exception pending in the interpreter; Error::describe(ctx) tells more>",
             ),
@@ -950,6 +977,16 @@ mod tests {
             Error::panic("boom".into()).to_string(),
             "PanicException: boom"
         );
+    }
+
+    #[test]
+    fn an_error_without_a_message() {
+        let e = Error::without_message(ExceptionType::Builtin(Builtin::KeyError));
+        assert_eq!(e.to_string(), "KeyError");
+        assert_eq!(e.message(), Some(""));
+        assert!(e.is(Builtin::KeyError));
+        let e = e.with_prefix("key 3");
+        assert_eq!(e.to_string(), "KeyError: key 3");
     }
 
     #[test]

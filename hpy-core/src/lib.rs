@@ -267,7 +267,9 @@ pub use hpy_macros::module_init;
 ///
 /// Options: `name = "PyName"`, `module = "pkg.mod"` (for `__module__`; default: the module's
 /// name), `subclass` (Python classes may derive from it), `frozen` (no `&mut self`, no run-time
-/// borrow checks, fields exposed as direct members).
+/// borrow checks, fields exposed as direct members). A frozen class is never borrowed
+/// mutably: `&mut self`, `slf: RefMut<Self>` and `&mut T` parameters of it do not compile, and
+/// [`RefMut::borrow`] of one is a `TypeError`.
 ///
 /// Fields marked `#[hpy(get)]`, `#[hpy(set)]` or `#[hpy(get, set)]` (optionally
 /// `name = "..."`) become attributes: read through a getter that clones the value (for a
@@ -358,9 +360,11 @@ pub use hpy_macros::methods;
 /// ```
 ///
 /// `base` is a built-in exception ([`Builtin`] names, default `Exception`) or another
-/// `#[exception]` of the same module declared before it; `name = "..."` sets the Python name.
-/// `ParseError::new_err(msg)` makes an [`Error`] of that type (no context needed);
-/// `ParseError::type_object(ctx)` is the type.
+/// `#[exception]` of the same module (created first, whatever the order of declaration);
+/// `name = "..."` sets the Python name. `ParseError::new_err(msg)` makes an [`Error`] of that
+/// type (no context needed), and `ParseError` itself converts into one raised with no
+/// arguments (`Err(ParseError)?`, `Err(ParseError.into())`); `ParseError::type_object(ctx)` is
+/// the type.
 #[doc(inline)]
 pub use hpy_macros::exception;
 

@@ -157,14 +157,26 @@ pub fn unknown_option(
     match <Ident as syn::ext::IdentExt>::parse_any(&fork) {
         Ok(id) => {
             let typed = id.to_string();
-            let hint = known
-                .iter()
-                .find(|k| crate::util::is_close_spelling(&typed, k))
+            // Words other frameworks use, where no spelling is close.
+            let alias = match typed.as_str() {
+                "freeze" | "immutable" => Some("frozen"),
+                "qualname" | "rename" => Some("name"),
+                _ => None,
+            }
+            .filter(|k| known.contains(k));
+            let hint = alias
+                .or_else(|| crate::util::closest_spelling(&typed, known.iter().copied()))
                 .map(|k| format!("did you mean `{k}`? "))
                 .unwrap_or_default();
+            let extra = if typed == "extends" && known.contains(&"subclass") {
+                " A `#[class]` cannot derive from another Rust class; `subclass` lets Python \
+                 classes derive from it."
+            } else {
+                ""
+            };
             syn::Error::new(
                 id.span(),
-                format!("unknown option `{typed}`: {hint}(expected one of: {list})"),
+                format!("unknown option `{typed}`; {hint}expected one of: {list}.{extra}"),
             )
         }
         Err(_) => {
@@ -172,6 +184,19 @@ pub fn unknown_option(
             syn::Error::new(e.span(), format!("expected one of: {list}"))
         }
     }
+}
+
+/// The comma after an option (when more follows), or an error saying options are separated
+/// by commas.
+pub fn option_separator(input: ParseStream) -> syn::Result<()> {
+    if input.peek(Token![,]) {
+        input.parse::<Token![,]>()?;
+        return Ok(());
+    }
+    Err(input.error(
+        "expected `,` here: options are separated by commas, and this option's value ended \
+         before it",
+    ))
 }
 
 /// The string value of option `key` (after its `=`), or an error saying what is expected.
@@ -260,7 +285,7 @@ impl FunctionOptions {
                     ));
                 }
                 if !input.is_empty() {
-                    input.parse::<Token![,]>()?;
+                    crate::attr::option_separator(input)?;
                 }
             }
             Ok(())
@@ -299,7 +324,7 @@ impl NameOptions {
                     return Err(unknown_option(input, look, known));
                 }
                 if !input.is_empty() {
-                    input.parse::<Token![,]>()?;
+                    crate::attr::option_separator(input)?;
                 }
             }
             Ok(())

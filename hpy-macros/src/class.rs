@@ -173,7 +173,7 @@ impl ClassModel {
                     ));
                 }
                 if !input.is_empty() {
-                    input.parse::<Token![,]>()?;
+                    crate::attr::option_separator(input)?;
                 }
             }
             Ok(())
@@ -296,7 +296,7 @@ impl ClassModel {
                                     ));
                                 }
                                 if !input.is_empty() {
-                                    input.parse::<Token![,]>()?;
+                                    crate::attr::option_separator(input)?;
                                 }
                             }
                             Ok(())
@@ -377,7 +377,7 @@ impl ClassModel {
                     pub const #konst: &'static #krate::class::CallFunction<#t> = &#krate::class::CallFunction::<#t>::__error_stub();
                 }
             });
-        let class_arg = class_arg_impl(krate, &syn::parse_quote!(#t));
+        let class_arg = class_arg_impl(krate, &syn::parse_quote!(#t), frozen);
         quote! {
             // (Never used: the crate does not compile.)
             unsafe impl #krate::class::PyClass for #t {
@@ -434,7 +434,11 @@ impl ClassModel {
         // Our helper attributes: taken off the item, remembered here.
         let mut marks: Vec<(String, Attribute)> = Vec::new();
         let mut fopts = FunctionOptions::default();
+        let mut hpy_tokens = TokenStream::new();
         let mut keep = Vec::new();
+        // A misspelled method kind: the method is not read further (it would be reported again
+        // as the wrong kind).
+        let mut misspelled = false;
         for a in f.attrs.drain(..) {
             let last = a.path().segments.last().map(|s| s.ident.to_string());
             if matches!(
@@ -461,17 +465,34 @@ impl ClassModel {
                 n if crate::util::OPTIONS_AS_ATTRIBUTES.contains(&n) => {
                     errors.push(crate::util::option_as_attribute(&a, n))
                 }
+                n if misspelled_marker(n).is_some() => {
+                    let m = misspelled_marker(n).unwrap_or_default();
+                    errors.push(err_spanned!(
+                        a.path(),
+                        "unknown method attribute `#[{n}]`: did you mean `#[{m}]`?"
+                    ));
+                    misspelled = true;
+                }
                 "hpy" => {
-                    let tokens = match &a.meta {
-                        syn::Meta::List(l) => l.tokens.clone(),
-                        _ => TokenStream::new(),
-                    };
-                    fopts = FunctionOptions::parse(tokens, errors);
+                    // Several `#[hpy(...)]` are read as one list, so that an option given in
+                    // two of them is reported as repeated rather than one being ignored.
+                    if let syn::Meta::List(l) = &a.meta {
+                        if !hpy_tokens.is_empty() {
+                            hpy_tokens.extend(quote!(,));
+                        }
+                        hpy_tokens.extend(l.tokens.clone());
+                    }
                 }
                 _ => keep.push(a),
             }
         }
+        if !hpy_tokens.is_empty() {
+            fopts = FunctionOptions::parse(hpy_tokens, errors);
+        }
         f.attrs = keep;
+        if misspelled {
+            return;
+        }
         if marks.len() > 1 {
             let names: Vec<String> = marks.iter().map(|m| format!("#[{}]", m.0)).collect();
             errors.push(err_spanned!(
@@ -775,7 +796,7 @@ impl ClassModel {
             }
             None => {
                 if self.frozen && takes_mut_self(f) {
-                    errors.push(err_spanned!(&f.sig, "a `frozen` class has no `&mut self` methods: take `&self`, or remove `frozen`"));
+                    errors.push(err_spanned!(&f.sig, "a `frozen` class has no `&mut self` (or `RefMut<Self>`) methods: take `&self` (or `Ref<Self>`), or remove `frozen`"));
                 }
                 if rust_name == "__iter__"
                     && let syn::ReturnType::Type(_, ty) = &f.sig.output
@@ -843,7 +864,8 @@ impl ClassModel {
         let mut iter_names: Vec<String> = Vec::new();
         let mut properties: Vec<(String, String)> = Vec::new();
         let mut exec = Vec::new();
-        let mut py_names: Vec<(String, Span)> = Vec::new();
+        // Each Python name, where it is defined, and what defines it (for the duplicate message).
+        let mut py_names: Vec<(String, Span, String)> = Vec::new();
 
         // Methods.
         for info in &self.impls {
@@ -857,7 +879,8 @@ impl ClassModel {
                 if short == "__iter__" || short == "__next__" {
                     iter_names.push(short.clone());
                 }
-                py_names.push((short, f.sig.ident.span()));
+                let what = format!("the method `{}`", f.sig.ident.unraw());
+                py_names.push((short, f.sig.ident.span(), what));
             }
             // Static and class methods: module functions wrapped at import.
             for (spec, is_class) in &info.statics {
@@ -869,7 +892,9 @@ impl ClassModel {
                 exec.push(quote! {
                     #krate::class::add_static_method(__ctx, __module, &__ty, #short, #table, #is_class)?;
                 });
-                py_names.push((short.to_owned(), spec.name_span));
+                let kind = if *is_class { "class" } else { "static" };
+                let what = format!("the {kind} method `{}`", spec.rust_ident.unraw());
+                py_names.push((short.to_owned(), spec.name_span, what));
             }
             for (attr_name, ident, ty_span) in &info.class_attrs {
                 // Spanned at the const's type: one that does not convert is reported there.
@@ -880,7 +905,8 @@ impl ClassModel {
                     )
                 };
                 exec.push(quote! { #set?; });
-                py_names.push((attr_name.clone(), ident.span()));
+                let what = format!("the `#[classattr]` `{ident}`");
+                py_names.push((attr_name.clone(), ident.span(), what));
             }
         }
 
@@ -1072,13 +1098,15 @@ impl ClassModel {
             );
             property_methods(krate, pname, &g_helper, &s_helper, span, &mut methods);
             properties.push((pname.clone(), doc.clone()));
-            py_names.push((pname.clone(), span));
+            let what = format!("the `#[getter]`/`#[setter]` property `{pname}`");
+            py_names.push((pname.clone(), span, what));
         }
         for fld in &self.exposed {
             let fid = &fld.ident;
             let fty = &fld.ty;
             let pname = &fld.py_name;
-            py_names.push((pname.clone(), fld.span));
+            let what = format!("the `#[hpy(...)]` field `{fid}`");
+            py_names.push((pname.clone(), fld.span, what));
             let name_c = c_str_lit(pname, fld.span);
             let doc_c = c_str_lit(&fld.doc, fld.span);
             if frozen
@@ -1594,12 +1622,13 @@ impl ClassModel {
         }
 
         // Duplicate Python names inside the class.
-        for (i, (n, s)) in py_names.iter().enumerate() {
-            if py_names[..i].iter().any(|(m, _)| m == n) {
+        for (i, (n, s, what)) in py_names.iter().enumerate() {
+            if let Some((_, _, first)) = py_names[..i].iter().find(|(m, _, _)| m == n) {
                 errors.push(syn::Error::new(
                     *s,
                     format!(
-                        "class `{}` already has an attribute named `{n}`",
+                        "class `{}` defines the attribute `{n}` twice: {first} and {what}; \
+                         rename one (`name = \"...\"`) or remove one",
                         self.py_name
                     ),
                 ));
@@ -1627,7 +1656,7 @@ impl ClassModel {
         let prop_names = properties.iter().map(|(n, _)| n);
         let prop_docs = properties.iter().map(|(_, d)| d);
         let type_static = format_ident!("__HPY_TYPE_{}", t);
-        let class_arg = class_arg_impl(krate, &ty);
+        let class_arg = class_arg_impl(krate, &ty, frozen);
         // `PyClass` values move between the threads that run Python code: each field must be
         // `Send`. Checked here, at each field's type (so that a field that is not says so
         // where it is written), which makes the struct `Send`, as `PyClass` requires.
@@ -1979,9 +2008,16 @@ fn unsupported_special(ident: &Ident, name: &str) -> syn::Error {
     }
     if !PYTHON_ONLY_SPECIALS.contains(&name) {
         let core = name.trim_matches('_');
-        if let Some(s) =
-            supported_specials().find(|s| crate::util::is_close_spelling(core, s.trim_matches('_')))
-        {
+        // The nearest spelling, or a name the typed one starts with (`__lenght__`).
+        let near =
+            crate::util::closest_spelling(core, supported_specials().map(|s| s.trim_matches('_')))
+                .or_else(|| {
+                    supported_specials()
+                        .map(|s| s.trim_matches('_'))
+                        .filter(|s| s.len() >= 3 && core.starts_with(s))
+                        .max_by_key(|s| s.len())
+                });
+        if let Some(s) = near.map(|c| format!("__{c}__")) {
             return err_spanned!(
                 ident,
                 "`{name}` is not a special method hpy-core knows: did you mean `{s}`?"
@@ -2037,8 +2073,17 @@ fn unsupported_special(ident: &Ident, name: &str) -> syn::Error {
     )
 }
 
+/// Whether the method takes `&mut self` or `slf: RefMut<Self>`.
 fn takes_mut_self(f: &ImplItemFn) -> bool {
-    matches!(f.sig.receiver(), Some(r) if matches!(r.kind, syn::ReceiverKind::Reference(_, _, Some(_))))
+    if matches!(f.sig.receiver(), Some(r) if matches!(r.kind, syn::ReceiverKind::Reference(_, _, Some(_))))
+    {
+        return true;
+    }
+    matches!(
+        f.sig.inputs.first(),
+        Some(syn::FnArg::Typed(pt)) if matches!(&*pt.ty, syn::Type::Path(tp)
+            if tp.path.segments.last().is_some_and(|s| s.ident == "RefMut"))
+    )
 }
 
 /// Checks the shape of a `#[getter]`/`#[setter]`; whether it is fine.
@@ -2296,11 +2341,7 @@ fn slot_call_with_op(
 }
 
 fn borrow_receiver(krate: &Path, ty: &Type, f: &ImplItemFn, this: &TokenStream) -> TokenStream {
-    let mutable = takes_mut_self(f)
-        || f.sig.inputs.iter().next().is_some_and(
-            |a| matches!(a, FnArg::Typed(pt) if matches!(&*pt.ty, Type::Path(tp) if tp.path.segments.last().is_some_and(|s| s.ident == "RefMut"))),
-        );
-    if mutable {
+    if takes_mut_self(f) {
         quote! {
             // SAFETY: the runtime calls this slot with an instance of the class as `self`.
             #[allow(unused_mut)]
@@ -2430,8 +2471,11 @@ fn slot_call_inner_op(
                     }
                     None => {
                         let extract = respan(quote!(#krate::FromHandle::__extract_argument), span);
+                        // (The whole call at the type: a type that does not convert is
+                        // reported there.)
+                        let call = quote_spanned!(span=> #extract(#h, #fname, #pname));
                         prelude.push(quote! {
-                            let #var = match #extract(#h, #fname, #pname) {
+                            let #var = match #call {
                                 ::core::result::Result::Ok(__v) => __v,
                                 ::core::result::Result::Err(__e) => #on_err,
                             };
@@ -2623,7 +2667,7 @@ impl ExceptionModel {
                     return Err(unknown_option(input, look, &["base", "name"]));
                 }
                 if !input.is_empty() {
-                    input.parse::<Token![,]>()?;
+                    crate::attr::option_separator(input)?;
                 }
             }
             Ok(())
@@ -2679,7 +2723,8 @@ impl ExceptionModel {
                 .iter()
                 .map(|n| n.to_string())
                 .chain(all.iter().map(|o| o.ident.to_string()))
-                .find(|n| crate::util::is_close_spelling(&typed, n));
+                .collect::<Vec<_>>();
+            let near = crate::util::closest_spelling(&typed, near.iter().map(String::as_str));
             let hint = match near {
                 Some(n) => format!("did you mean `{n}`?"),
                 None => "use a built-in exception such as `ValueError`, `TypeError` or \
@@ -2805,6 +2850,13 @@ impl ExceptionModel {
                     #global.load(ctx)
                 }
             }
+
+            /// The exception raised with no arguments (`raise MyError`): `Err(MyError.into())`.
+            impl ::core::convert::From<#t> for #krate::Error {
+                fn from(_: #t) -> #krate::Error {
+                    #krate::Error::without_message(#krate::ExceptionType::Static(&#t))
+                }
+            }
         });
         out.globals.push(quote!(#global.as_ptr()));
         let doc_arg = if doc.is_empty() {
@@ -2840,6 +2892,26 @@ fn property_methods(
     methods.push(quote!(#krate::class::method::<#krate::class::DeleterMethod<#setter>>(#del, c"", #krate::impl_::Convention::NoArgs)));
 }
 
+/// The method kind `name` was probably meant to be, for an attribute that is none: a
+/// misspelling (`#[staticmethod]` for `#[static_method]`) or another framework's word.
+fn misspelled_marker(name: &str) -> Option<&'static str> {
+    // Attributes of Rust itself that come close to a marker.
+    const RUST_ATTRIBUTES: &[&str] = &["inline", "cold", "cfg", "doc", "allow", "warn", "deny"];
+    if name.is_empty() || METHOD_MARKERS.contains(&name) || RUST_ATTRIBUTES.contains(&name) {
+        return None;
+    }
+    match name {
+        "constructor" | "init" => return Some("new"),
+        "static" | "static_method" => return Some("staticmethod"),
+        "class_method" => return Some("classmethod"),
+        "property" | "get" => return Some("getter"),
+        "set" => return Some("setter"),
+        "class_attr" | "classattribute" => return Some("classattr"),
+        _ => {}
+    }
+    crate::util::closest_spelling(name, METHOD_MARKERS.iter().copied())
+}
+
 /// The helper attributes `#[methods]` reads off a method (the kind of method it is).
 pub const METHOD_MARKERS: &[&str] = &[
     "new",
@@ -2869,9 +2941,14 @@ pub fn strip_method_markers(im: &mut ItemImpl) {
     }
 }
 
-/// The `ClassArg` impl of a class: how a `&T` or `&mut T` parameter borrows it.
-fn class_arg_impl(krate: &Path, ty: &syn::Type) -> TokenStream {
+/// The `ClassArg` impl of a class (how a `&T` or `&mut T` parameter borrows it) and, unless
+/// the class is frozen, its `MutableClass` impl.
+fn class_arg_impl(krate: &Path, ty: &syn::Type, frozen: bool) -> TokenStream {
+    // Only a class that is not frozen can be borrowed mutably (`&mut T` parameters check it).
+    let mutable = (!frozen).then(|| quote!(impl #krate::class::MutableClass for #ty {}));
     quote! {
+        #mutable
+
         impl<'a, 'c: 'a> #krate::class::ClassArg<'a, 'c> for #ty {
             type Ref = #krate::Ref<'a, 'c, #ty>;
             type RefMut = #krate::RefMut<'a, 'c, #ty>;

@@ -138,14 +138,19 @@ impl FunctionSpec {
             FnContext::Free => None,
             FnContext::Method { kind, .. } => Some(*kind),
         };
+        let what = if kind.is_some() {
+            "a `#[methods]` impl cannot export"
+        } else {
+            "`#[function]` cannot export"
+        };
         if let Some(a) = &sig.asyncness {
             errors.push(err_spanned!(
                 a,
-                "`#[function]` cannot export an `async fn`: Python calls it synchronously"
+                "{what} an `async fn`: Python calls it synchronously"
             ));
         }
         if let syn::Safety::Unsafe(u) = &sig.safety {
-            errors.push(err_spanned!(u, "`#[function]` cannot export an `unsafe fn`: Python cannot uphold its safety contract; make it safe and check the arguments inside"));
+            errors.push(err_spanned!(u, "{what} an `unsafe fn`: Python cannot uphold its safety contract; make it safe and check the arguments inside"));
         }
         if let Some(v) = &sig.variadic {
             errors.push(err_spanned!(
@@ -337,6 +342,20 @@ impl FunctionSpec {
             && let Some(e) = crate::util::check_borrowed_type(ty, "return")
         {
             errors.push(e);
+        }
+        if let syn::ReturnType::Type(_, ty) = &sig.output
+            && let Some(ok) = crate::util::result_ok_type(ty)
+            && crate::util::result_ok_type(ok).is_some()
+        {
+            errors.push(err_spanned!(
+                ok,
+                "the `Ok` type `{}` is itself a `Result`: return one `Result` (`Result<{}>`), \
+                 using `?` on the inner one",
+                crate::util::type_text(ok),
+                crate::util::result_ok_type(ok)
+                    .map(crate::util::type_text)
+                    .unwrap_or_default()
+            ));
         }
 
         // The Python signature; it may reorder the parameters, so remap the Rust arguments.
@@ -730,6 +749,9 @@ impl FunctionSpec {
                 slot += 1;
                 let guard = format_ident!("__guard{}", i);
                 let target = &class_ref.target;
+                // The borrow's code is at the class's name: an error there (not a class, not
+                // found) is the same as the compiler's own for the type, and shown once.
+                let span = class_ref.span;
                 let (borrow, deref) = if class_ref.mutable {
                     (
                         respan(
@@ -751,6 +773,13 @@ impl FunctionSpec {
                     // SAFETY: a slot is NULL or a live argument.
                     let #holder = unsafe { #krate::impl_::arg_slot(__ctx, __slots[#s]) };
                 });
+                if class_ref.mutable && crate::util::is_frozen_class(target) {
+                    // A frozen class of this module is reported here, at the class's name (one
+                    // of another module is refused when borrowed, at run time).
+                    converts.push(quote_spanned! {span=>
+                        let () = <#target as #krate::class::MutableClass>::CHECKED;
+                    });
+                }
                 if class_ref.optional {
                     // `__g` is `&mut Ref<T>` (or `&mut RefMut<T>`): two derefs reach the value.
                     let opt_deref = if class_ref.mutable {
@@ -1019,6 +1048,8 @@ impl FunctionSpec {
 /// borrows the Rust value inside the Python object (with a run-time borrow check).
 struct ClassRef {
     target: syn::Type,
+    /// Where the user wrote the class (`P` of `&mut P`), to report a type that is not one.
+    span: Span,
     mutable: bool,
     optional: bool,
 }
@@ -1044,12 +1075,14 @@ impl ClassRef {
             }
             _ => return None,
         }
+        let span = crate::util::type_span(target);
         let target = match (target, self_ty) {
             (syn::Type::Path(tp), Some(s)) if tp.path.is_ident("Self") => s.clone(),
-            _ => target.clone(),
+            _ => crate::util::erase_lifetimes(target),
         };
         Some(ClassRef {
             target,
+            span,
             mutable: r.mutability.is_some(),
             optional,
         })

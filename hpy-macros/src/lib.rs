@@ -41,6 +41,12 @@ pub fn module(args: TokenStream, input: TokenStream) -> TokenStream {
     let args = proc_macro2::TokenStream::from(args);
     match syn::parse::<syn::ItemMod>(input.clone()) {
         Ok(m) => module::expand(args, m).into(),
+        // An inline module whose body does not parse: the compiler reports the syntax error
+        // when it reads the module, given back without hpy-core's attributes (each would add
+        // an error of its own, saying it is outside a module).
+        Err(_) if util::is_inline_mod(&input.clone().into()) => {
+            util::strip_hpy_attributes(input.into()).into()
+        }
         Err(_) => {
             let input = proc_macro2::TokenStream::from(input);
             quote! {
@@ -90,7 +96,8 @@ pub fn module_init(_args: TokenStream, input: TokenStream) -> TokenStream {
 fn outside_module(name: &str, input: TokenStream) -> TokenStream {
     let msg = format!(
         "`#[{name}]` only has a meaning inside a `#[hpy_core::module] mod name {{ ... }}`, which \
-         exports it (a nested `mod` inside it does not count): move it there"
+         exports it (a nested `mod` inside it does not count, nor an item a macro invocation \
+         makes: `#[module]` reads the module as written): move it there"
     );
     refuse(&msg, input)
 }

@@ -2,6 +2,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{Attribute, Item, ItemMod, Path};
 
@@ -56,6 +57,42 @@ fn take_marker(attrs: &mut Vec<Attribute>) -> Option<(Marker, Option<Path>, Toke
     let a = attrs.remove(pos);
     let (m, p) = marker(&a).expect("checked above");
     Some((m, p, quote!(#a)))
+}
+
+/// Like [`take_marker`], for an item the module exports: a second attribute of ours on it
+/// (`#[module_init]` with `#[function]`) is reported, and removed so that it does not expand
+/// on its own.
+fn take_item_marker(
+    attrs: &mut Vec<Attribute>,
+    errors: &mut Errors,
+) -> Option<(Marker, Option<Path>, TokenStream)> {
+    let first = take_marker(attrs)?;
+    let first_name = attr_name(&first.2);
+    while let Some(pos) = attrs.iter().position(|a| marker(a).is_some()) {
+        let a = attrs.remove(pos);
+        let name = attr_name(&quote!(#a));
+        errors.push(err_spanned!(
+            &a,
+            "`#[{first_name}]` and `#[{name}]` cannot be combined: an item is one of a function, \
+             a constant, the module's init function, a class, its methods or an exception"
+        ));
+    }
+    Some(first)
+}
+
+/// The last segment of the path of an attribute given as tokens (`function` for
+/// `#[hpy::function(name = "f")]`).
+fn attr_name(tokens: &TokenStream) -> String {
+    syn::parse::Parser::parse2(Attribute::parse_outer, tokens.clone())
+        .ok()
+        .and_then(|a| {
+            a.first()?
+                .path()
+                .segments
+                .last()
+                .map(|s| s.ident.to_string())
+        })
+        .unwrap_or_default()
 }
 
 /// Checks a `#[module_init]` function's signature, reporting each wrong part at its tokens.
@@ -155,22 +192,59 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
         .to_compile_error();
     };
 
+    // The frozen classes, known before any function is generated (which checks that a `&mut`
+    // parameter does not borrow one).
+    let frozen: Vec<String> = items
+        .iter()
+        .filter_map(|it| match it {
+            Item::Struct(st) => st
+                .attrs
+                .iter()
+                .any(|a| {
+                    matches!(marker(a), Some((Marker::Class(args), _))
+                        if args.clone().into_iter().any(|t| matches!(&t, proc_macro2::TokenTree::Ident(i) if i == "frozen")))
+                })
+                .then(|| st.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    crate::util::set_frozen_classes(frozen);
+
     // First pass: find the crate path from any `prefix::function` attribute.
+    // A bare crate name other than the one `Cargo.toml` gives hpy-core is a mistake (after a
+    // rename): reported at each such attribute, and not used (unless `crate = ...` says where
+    // hpy-core is).
     let mut krate: Option<Path> = opts.krate.clone();
-    if krate.is_none() {
-        'outer: for it in items.iter() {
-            let attrs = match it {
-                Item::Fn(f) => &f.attrs,
-                Item::Const(c) => &c.attrs,
-                Item::Struct(st) => &st.attrs,
-                Item::Impl(im) => &im.attrs,
-                _ => continue,
+    let dependency = crate::util::dependency_name();
+    for it in items.iter() {
+        let attrs = match it {
+            Item::Fn(f) => &f.attrs,
+            Item::Const(c) => &c.attrs,
+            Item::Struct(st) => &st.attrs,
+            Item::Impl(im) => &im.attrs,
+            _ => continue,
+        };
+        for a in attrs {
+            let Some((_, Some(p))) = marker(a) else {
+                continue;
             };
-            for a in attrs {
-                if let Some((_, Some(p))) = marker(a) {
-                    krate = Some(p);
-                    break 'outer;
-                }
+            if let (Some(dep), Some(id), None) = (&dependency, p.get_ident(), &opts.krate)
+                && id != dep
+                && id != "crate"
+                && id != "self"
+                && id != "super"
+            {
+                let name = a.path().segments.last().map(|s| s.ident.to_string());
+                errors.push(err_spanned!(
+                    &p,
+                    "this crate depends on hpy-core as `{dep}` (see its Cargo.toml), not `{id}`: \
+                     write `#[{dep}::{}]`",
+                    name.unwrap_or_default()
+                ));
+                continue;
+            }
+            if krate.is_none() {
+                krate = Some(p);
             }
         }
     }
@@ -208,7 +282,7 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     let mut user_globals: Vec<syn::Ident> = Vec::new();
     for it in items.iter_mut() {
         match it {
-            Item::Struct(st) => match take_marker(&mut st.attrs) {
+            Item::Struct(st) => match take_item_marker(&mut st.attrs, &mut errors) {
                 Some((Marker::Class(args), _, _)) => {
                     if let Some(c) = ClassModel::from_struct(args, st, &mut errors) {
                         classes.push(c);
@@ -283,7 +357,7 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
     }
     for it in items.iter_mut() {
         if let Item::Impl(im) = it {
-            match take_marker(&mut im.attrs) {
+            match take_item_marker(&mut im.attrs, &mut errors) {
                 Some((Marker::Methods(args), _, tokens)) => {
                     if !args.is_empty() {
                         errors.push(syn::Error::new(
@@ -342,7 +416,7 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
 
     for it in items.iter_mut() {
         match it {
-            Item::Fn(f) => match take_marker(&mut f.attrs) {
+            Item::Fn(f) => match take_item_marker(&mut f.attrs, &mut errors) {
                 Some((Marker::Function(args), _, _)) => {
                     // `#[hpy(...)]` / `#[pyo3(...)]` hold the options of a method; a function
                     // takes them in its own attribute.
@@ -412,7 +486,7 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
                     None => true,
                 }),
             },
-            Item::Const(c) => match take_marker(&mut c.attrs) {
+            Item::Const(c) => match take_item_marker(&mut c.attrs, &mut errors) {
                 Some((Marker::Constant(args), _, _)) => {
                     let copts = NameOptions::parse(args, false, &mut errors);
                     use syn::ext::IdentExt;
@@ -449,37 +523,62 @@ pub fn expand(args: TokenStream, mut item: ItemMod) -> TokenStream {
 
     // Duplicate Python names. Items under `#[cfg]` may be alternatives of each other, which
     // only the compiler can tell apart, so they are not compared.
-    let mut all_names: Vec<(String, proc_macro2::Span)> = classes
+    // The last element is the Rust name of items in the value namespace: two of those with
+    // one name are already rustc's E0428, which says enough.
+    type Named = (String, proc_macro2::Span, String, Option<String>);
+    let mut all_names: Vec<Named> = classes
         .iter()
-        .map(|c| (c.py_name.clone(), c.ident.span()))
-        .chain(
-            exceptions
-                .iter()
-                .map(|e| (e.py_name.clone(), e.ident.span())),
-        )
+        .map(|c| {
+            let what = format!("the class `{}`", c.ident);
+            (c.py_name.clone(), c.ident.span(), what, None)
+        })
+        .chain(exceptions.iter().map(|e| {
+            let what = format!("the exception `{}`", e.ident);
+            (
+                e.py_name.clone(),
+                e.ident.span(),
+                what,
+                Some(e.ident.unraw().to_string()),
+            )
+        }))
         .collect();
     all_names.extend(
         functions
             .iter()
             .filter(|f| f.3.is_empty())
-            .map(|(n, _, s, _)| (n.clone(), *s)),
+            .map(|(n, i, s, _)| {
+                let rust = i.unraw().to_string();
+                (n.clone(), *s, format!("the function `{rust}`"), Some(rust))
+            }),
     );
     all_names.extend(
         constants
             .iter()
             .filter(|c| c.3.is_empty())
-            .map(|(n, i, _, _)| (n.clone(), i.span())),
+            .map(|(n, i, _, _)| {
+                let rust = i.unraw().to_string();
+                (
+                    n.clone(),
+                    i.span(),
+                    format!("the constant `{rust}`"),
+                    Some(rust),
+                )
+            }),
     );
-    for (i, (n, s)) in all_names.iter().enumerate() {
-        if all_names[..i].iter().any(|(m, _)| m == n) {
-            errors.push(syn::Error::new(
-                *s,
-                format!(
-                    "module `{mod_name}` already has an attribute named `{n}` (a class, \
-                     exception, function or constant); rename one, e.g. with `name = \"...\"`"
-                ),
-            ));
+    for (i, (n, s, what, rust)) in all_names.iter().enumerate() {
+        let Some((_, _, first, first_rust)) = all_names[..i].iter().find(|x| &x.0 == n) else {
+            continue;
+        };
+        if rust.is_some() && rust == first_rust {
+            continue;
         }
+        errors.push(syn::Error::new(
+            *s,
+            format!(
+                "module `{mod_name}` defines the attribute `{n}` twice: {first} and {what}; \
+                 rename one (`name = \"...\"`) or remove one"
+            ),
+        ));
     }
     if inits.len() > 1 {
         errors.push(err_spanned!(

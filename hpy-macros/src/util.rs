@@ -1,6 +1,7 @@
 //! Small helpers shared by the macros.
 
 use proc_macro2::{Span, TokenStream, TokenTree};
+use quote::ToTokens;
 use syn::spanned::Spanned;
 use syn::{Attribute, Expr, GenericArgument, Lit, LitCStr, Meta, Path, PathArguments, Type};
 
@@ -98,7 +99,7 @@ pub fn dependency_name_or_default() -> String {
 /// another name. Only the two TOML spellings cargo documents for renaming are recognised:
 /// `name = { package = "hpy-core", ... }` and a `[dependencies.name]` table with
 /// `package = "hpy-core"`.
-fn dependency_name() -> Option<String> {
+pub fn dependency_name() -> Option<String> {
     let dir = std::env::var_os("CARGO_MANIFEST_DIR")?;
     let text = std::fs::read_to_string(std::path::Path::new(&dir).join("Cargo.toml")).ok()?;
     let mut table: Option<String> = None;
@@ -300,6 +301,20 @@ pub fn check_borrowed_type(ty: &Type, what: &str) -> Option<syn::Error> {
     }
     let mut found = None;
     find_static_handle(ty, &mut found);
+    if found.is_none()
+        && what == "parameter"
+        && let Some(lt) = find_static_lifetime(ty.to_token_stream())
+    {
+        return Some(syn::Error::new_spanned(
+            lt,
+            format!(
+                "a parameter cannot borrow for `'static`: what `{}` borrows from the Python \
+                 object is valid only while the call runs. Remove the `'static` (`&str` \
+                 borrows for the call) or take an owned value (`String`, `Vec<u8>`)",
+                type_text(ty)
+            ),
+        ));
+    }
     found.map(|lt| {
         syn::Error::new_spanned(
             lt,
@@ -316,6 +331,160 @@ pub fn check_borrowed_type(ty: &Type, what: &str) -> Option<syn::Error> {
             )),
         )
     })
+}
+
+/// Whether `tokens` have the shape of an inline module, `#[attrs] pub mod name { ... }`,
+/// whatever its body holds.
+pub fn is_inline_mod(tokens: &TokenStream) -> bool {
+    let mut iter = tokens.clone().into_iter().peekable();
+    loop {
+        match iter.next() {
+            // An outer attribute.
+            Some(TokenTree::Punct(p)) if p.as_char() == '#' => {
+                iter.next();
+            }
+            Some(TokenTree::Ident(i)) if i == "pub" => {
+                if let Some(TokenTree::Group(g)) = iter.peek()
+                    && g.delimiter() == proc_macro2::Delimiter::Parenthesis
+                {
+                    iter.next();
+                }
+            }
+            Some(TokenTree::Ident(i)) if i == "mod" => break,
+            _ => return false,
+        }
+    }
+    matches!(iter.next(), Some(TokenTree::Ident(_)))
+        && matches!(iter.next(), Some(TokenTree::Group(g)) if g.delimiter() == proc_macro2::Delimiter::Brace)
+        && iter.next().is_none()
+}
+
+/// `tokens` without hpy-core's attributes (`#[hpy_core::class]`, `#[new]`, `#[hpy(...)]`, ...)
+/// at any depth.
+pub fn strip_hpy_attributes(tokens: TokenStream) -> TokenStream {
+    const OURS: &[&str] = &[
+        "module",
+        "function",
+        "class",
+        "methods",
+        "exception",
+        "constant",
+        "module_init",
+        "hpy",
+    ];
+    let is_ours = |g: &proc_macro2::Group| {
+        let Ok(path) = syn::parse2::<Path>(g.stream())
+            .or_else(|_| syn::parse2::<Meta>(g.stream()).map(|m| m.path().clone()))
+        else {
+            return false;
+        };
+        let Some(last) = path.segments.last().map(|s| s.ident.to_string()) else {
+            return false;
+        };
+        OURS.contains(&last.as_str())
+            || (path.segments.len() == 1 && crate::class::METHOD_MARKERS.contains(&last.as_str()))
+    };
+    let mut out = Vec::new();
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        match tt {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                if let Some(TokenTree::Group(g)) = iter.peek()
+                    && g.delimiter() == proc_macro2::Delimiter::Bracket
+                    && is_ours(g)
+                {
+                    iter.next();
+                    continue;
+                }
+                out.push(TokenTree::Punct(p));
+            }
+            TokenTree::Group(g) => {
+                let mut new =
+                    proc_macro2::Group::new(g.delimiter(), strip_hpy_attributes(g.stream()));
+                new.set_span(g.span());
+                out.push(TokenTree::Group(new));
+            }
+            other => out.push(other),
+        }
+    }
+    out.into_iter().collect()
+}
+
+thread_local! {
+    /// The `frozen` classes of the module being expanded (see [`set_frozen_classes`]).
+    static FROZEN_CLASSES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Records the `frozen` classes of the module `#[module]` is expanding (each expansion sets
+/// its own, before generating any function).
+pub fn set_frozen_classes(names: Vec<String>) {
+    FROZEN_CLASSES.with(|f| *f.borrow_mut() = names);
+}
+
+/// Whether `ty` names one of the module's `frozen` classes.
+pub fn is_frozen_class(ty: &Type) -> bool {
+    let Type::Path(tp) = ty else { return false };
+    let Some(last) = tp.path.segments.last() else {
+        return false;
+    };
+    FROZEN_CLASSES.with(|f| f.borrow().iter().any(|n| last.ident == n))
+}
+
+/// `ty` with its named lifetimes (other than `'static`) made `'_`: a user's type written with
+/// the function's lifetimes (`Thing<'py>`), for generated code where those are not declared.
+pub fn erase_lifetimes(ty: &Type) -> Type {
+    fn erase(tokens: TokenStream) -> TokenStream {
+        let mut out = Vec::new();
+        let mut iter = tokens.into_iter().peekable();
+        while let Some(tt) = iter.next() {
+            match tt {
+                TokenTree::Punct(p) if p.as_char() == '\'' => {
+                    out.push(TokenTree::Punct(p));
+                    if let Some(TokenTree::Ident(id)) = iter.peek()
+                        && id != "static"
+                    {
+                        let span = id.span();
+                        iter.next();
+                        out.push(TokenTree::Ident(proc_macro2::Ident::new("_", span)));
+                    }
+                }
+                TokenTree::Group(g) => {
+                    let mut new = proc_macro2::Group::new(g.delimiter(), erase(g.stream()));
+                    new.set_span(g.span());
+                    out.push(TokenTree::Group(new));
+                }
+                other => out.push(other),
+            }
+        }
+        out.into_iter().collect()
+    }
+    syn::parse2(erase(ty.to_token_stream())).unwrap_or_else(|_| ty.clone())
+}
+
+/// The first `'static` lifetime written anywhere in `tokens`.
+fn find_static_lifetime(tokens: TokenStream) -> Option<syn::Lifetime> {
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        match tt {
+            TokenTree::Punct(p) if p.as_char() == '\'' => {
+                if let Some(TokenTree::Ident(id)) = iter.peek()
+                    && id == "static"
+                {
+                    return Some(syn::Lifetime {
+                        apostrophe: p.span(),
+                        ident: id.clone(),
+                    });
+                }
+            }
+            TokenTree::Group(g) => {
+                if let Some(lt) = find_static_lifetime(g.stream()) {
+                    return Some(lt);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Finds a `'static` lifetime given to a `Handle` or `Ctx` (or to a reference to one) anywhere
@@ -408,16 +577,41 @@ pub fn find_segment<'a>(
 /// of up to five characters, no guess for shorter than three), the Damerau-Levenshtein way (a
 /// swap of neighbours is one edit).
 pub fn is_close_spelling(typed: &str, name: &str) -> bool {
+    spelling_distance(typed, name).is_some()
+}
+
+/// Of the `names` that [look like](is_close_spelling) `typed` was meant, the nearest: fewest
+/// edits, then one with the same first letter (`itr` is `iter` rather than `str`), then one
+/// that only adds letters (`itr` is `iter` rather than `ior`).
+pub fn closest_spelling<'a>(
+    typed: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    names
+        .into_iter()
+        .filter_map(|n| {
+            let d = spelling_distance(typed, n)?;
+            let other_start = typed.chars().next() != n.chars().next();
+            let mut rest = n.chars();
+            let dropped_letters = typed.chars().all(|c| rest.any(|r| r == c));
+            Some((d, other_start, !dropped_letters, n))
+        })
+        .min_by_key(|&(d, other_start, not_dropped, _)| (d, other_start, not_dropped))
+        .map(|(_, _, _, n)| n)
+}
+
+/// The edit distance of `typed` to `name` when within the limit of [`is_close_spelling`].
+fn spelling_distance(typed: &str, name: &str) -> Option<usize> {
     let a: Vec<char> = typed.chars().collect();
     let b: Vec<char> = name.chars().collect();
     let limit = match b.len() {
         // One- and two-letter names are all one edit apart: no guess.
-        0..=2 => return false,
+        0..=2 => return None,
         3..=5 => 1,
         _ => 2,
     };
     if a.len().abs_diff(b.len()) > limit {
-        return false;
+        return None;
     }
     // d[i][j]: edits turning a[..i] into b[..j].
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
@@ -439,7 +633,8 @@ pub fn is_close_spelling(typed: &str, name: &str) -> bool {
             d[i][j] = best;
         }
     }
-    d[a.len()][b.len()] <= limit
+    let d = d[a.len()][b.len()];
+    (d <= limit).then_some(d)
 }
 
 /// A type as the user would write it (`Vec<i64>`, not quote's `Vec < i64 >`), for messages.
@@ -613,6 +808,12 @@ mod tests {
         assert!(is_close_spelling("factr", "factor"));
         assert!(is_close_spelling("nmae", "name"));
         assert!(is_close_spelling("frozn", "frozen"));
+        assert_eq!(
+            closest_spelling("itr", ["str", "ior", "iter"]),
+            Some("iter")
+        );
+        assert_eq!(closest_spelling("nmae", ["module", "name"]), Some("name"));
+        assert_eq!(closest_spelling("zzz", ["name"]), None);
         assert!(is_close_spelling("sett", "set"));
         assert!(
             !is_close_spelling("c", "b"),

@@ -378,6 +378,15 @@ pub mod geometry {
             self.vertices.push(*v);
         }
 
+        /// Removes and returns the last vertex; an empty polygon raises `EmptyPolygonError`
+        /// with no arguments (an `#[exception]` struct converts into an `Error`).
+        fn pop(&mut self) -> Result<Vec2> {
+            let Some(v) = self.vertices.pop() else {
+                Err(EmptyPolygonError)?
+            };
+            Ok(v)
+        }
+
         /// The perimeter.
         #[getter]
         fn perimeter(&self) -> f64 {
@@ -422,14 +431,9 @@ pub mod geometry {
             self.vertices.contains(v)
         }
 
-        fn __iter__<'c>(slf: Ref<'_, 'c, Self>) -> Result<PolygonIter> {
-            let it = PolygonIter {
-                polygon: Field::new(),
-                index: 0,
-                len: slf.vertices.len(),
-            };
-            let _ = slf;
-            Ok(it)
+        /// `iter(polygon)`: the same iterator as `vertices()`.
+        fn __iter__<'c>(slf: Ref<'_, 'c, Self>) -> Result<Handle<'c>> {
+            Self::vertices(slf)
         }
 
         /// `with polygon as p:` gives the polygon; on leaving, a polygon of fewer than three
@@ -654,5 +658,26 @@ pub mod geometry {
     #[hpy_core::function]
     fn make_token(id: u32) -> Token {
         Token { id }
+    }
+
+    /// `scale_in_place(shape, k)`: multiplies the vertices of a `Polygon` by `k`. Other
+    /// objects are borrowed as a `Vec2`, mutably: a `Vec2` is immutable (its class is frozen),
+    /// so that raises `TypeError`, as does an object that is not a `Vec2`.
+    #[hpy_core::function]
+    fn scale_in_place(shape: &Handle<'_>, k: f64) -> Result<()> {
+        if hpy_core::class::is_instance::<Polygon>(shape)? {
+            let mut poly = RefMut::<Polygon>::borrow(shape)?;
+            for v in &mut poly.vertices {
+                *v = Vec2 {
+                    x: v.x * k,
+                    y: v.y * k,
+                };
+            }
+            return Ok(());
+        }
+        let mut v = RefMut::<Vec2>::borrow(shape)?;
+        v.x *= k;
+        v.y *= k;
+        Ok(())
     }
 }

@@ -340,6 +340,7 @@ def test_iteration():
     x, y = Vec2(3, 4)
     assert (x, y) == (3.0, 4.0)
     poly = Polygon([(0, 0), (1, 0)])
+    assert list(poly) == [Vec2(0, 0), Vec2(1, 0)]
     it = poly.vertices()
     assert iter(it) is it
     assert next(it) == Vec2(0, 0)
@@ -385,6 +386,18 @@ def test_optional_borrowed_arguments():
     with pytest.raises(RuntimeError, match="already borrowed"):
         a.copy_into(a)
     assert a.distance(a) == 0.0
+
+
+def test_frozen_class_is_never_borrowed_mutably():
+    poly = Polygon([(1, 2)])
+    g.scale_in_place(poly, 2.0)
+    assert len(poly) == 1 and poly[0] == Vec2(2, 4)
+    v = Vec2(1, 2)
+    with pytest.raises(TypeError, match="^cannot borrow this Vec2 object mutably: its class is frozen"):
+        g.scale_in_place(v, 2.0)
+    assert v == Vec2(1, 2)
+    with pytest.raises(TypeError):
+        g.scale_in_place(3, 2.0)
 
 
 def test_conflicting_borrows_raise():
@@ -698,6 +711,16 @@ def test_exception_types():
     except ValueError as e:  # catchable as the built-in base
         assert isinstance(e, g.EmptyPolygonError)
     assert Polygon([(0, 0), (3, 0), (0, 3)]).centroid() == Vec2(1, 1)
+
+
+def test_exception_raised_without_arguments():
+    p = Polygon([(1, 2)])
+    assert p.pop() == Vec2(1, 2)
+    with pytest.raises(g.EmptyPolygonError) as info:
+        p.pop()
+    assert type(info.value) is g.EmptyPolygonError
+    assert info.value.args == ()
+    assert str(info.value) == ""
 
 
 def test_exception_types_can_be_raised_and_subclassed_from_python():

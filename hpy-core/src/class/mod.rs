@@ -461,6 +461,10 @@ impl<'a, 'c, T: PyClass> RefMut<'a, 'c, T> {
     /// `obj` is an instance of `T`'s type or of a subclass of it.
     #[inline(always)]
     pub(crate) unsafe fn borrow_unchecked(obj: &'a Handle<'c>) -> Result<Self> {
+        // A frozen class counts no shared borrows: a mutable one could alias them.
+        if T::FROZEN {
+            return Err(Self::frozen());
+        }
         // SAFETY: forwarded contract.
         let cell = unsafe { &*payload::<T>(obj.ctx(), obj.as_raw())? };
         match cell.borrow.get() {
@@ -474,7 +478,17 @@ impl<'a, 'c, T: PyClass> RefMut<'a, 'c, T> {
         })
     }
 
-    /// Borrows the value of `obj` mutably, checking that it is an instance of `T`.
+    #[cold]
+    #[inline(never)]
+    fn frozen() -> Error {
+        Error::type_error(format!(
+            "cannot borrow this {} object mutably: its class is frozen (immutable)",
+            T::NAME
+        ))
+    }
+
+    /// Borrows the value of `obj` mutably, checking that it is an instance of `T`. An error
+    /// (`TypeError`) for an instance of a `frozen` class, which is never borrowed mutably.
     pub fn borrow(obj: &'a Handle<'c>) -> Result<Self> {
         check_instance::<T>(obj)?;
         // SAFETY: just checked.
@@ -990,7 +1004,7 @@ pub trait InitSlot {
 #[diagnostic::on_unimplemented(
     message = "a `#[class]` field must be `Send`, and `{Self}` is not",
     label = "`{Self}` cannot be sent between threads",
-    note = "the value lives inside a Python object, which any thread running Python code may use: use `Arc` rather than `Rc`, `Mutex` or `RwLock` rather than `RefCell`, and keep Python objects in a `Field`"
+    note = "the value lives inside a Python object, which any thread running Python code may use: use `Arc` rather than `Rc`, own the data rather than hold a raw pointer or a reference, and keep Python objects in a `Field`"
 )]
 pub trait SendField {
     /// Names the check (its value is nothing).
@@ -998,6 +1012,20 @@ pub trait SendField {
 }
 
 impl<T: Send + ?Sized> SendField for T {}
+
+/// The classes whose objects can be borrowed mutably: `#[module]` implements it for each class
+/// that is not `frozen`. The macros check it for each `&mut T` parameter, so that a `&mut` of
+/// a frozen class is refused at its type. (At run time, [`RefMut::borrow`] of a frozen class
+/// is an error too.)
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is a `frozen` class: its objects cannot be borrowed mutably",
+    label = "a mutable borrow of a frozen class",
+    note = "a frozen class counts no borrows, so it has no `&mut self` methods and no `&mut` parameters: take `&{Self}`, or remove `frozen` from its `#[class(...)]`"
+)]
+pub trait MutableClass: PyClass {
+    /// Names the check (its value is nothing).
+    const CHECKED: () = ();
+}
 
 // ---------------------------------------------------------------------------------------------
 // Results of special methods.

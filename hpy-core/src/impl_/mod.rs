@@ -254,6 +254,9 @@ pub trait ErrorType {
     fn into_error(self) -> Error;
 }
 
+// (`do_not_recommend`: an error type that does not convert is reported as not being an
+// `ErrorType`, with the message above, rather than as a missing `From` impl.)
+#[diagnostic::do_not_recommend]
 impl<E: Into<Error>> ErrorType for E {
     #[inline(always)]
     fn into_error(self) -> Error {
